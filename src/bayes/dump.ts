@@ -1,0 +1,145 @@
+// The `sa-learn --backup` text format. Mirrors Mail::SpamAssassin::BayesStore::DBM::backup_database
+// (writer) and the checks of restore_database (reader), BayesStore/DBM.pm.
+import { SaTrainError } from '../errors.js';
+
+export const DB_VERSION = 3;
+export const VERSION_LINE = `v\t${DB_VERSION}\tdb_version # this must be the first line!!!`;
+
+export interface TokenCounts {
+  spam: number;
+  ham: number;
+  atime: number;
+}
+
+export type SeenFlag = 's' | 'h';
+
+export interface BayesDump {
+  nspam: number;
+  nham: number;
+  /** key: 10 lowercase hex digits (the low 40 bits of the token's SHA-1). */
+  tokens: Map<string, TokenCounts>;
+  /** key: message id ("<40 hex>@sa_generated"). */
+  seen: Map<string, SeenFlag>;
+}
+
+export function emptyDump(): BayesDump {
+  return { nspam: 0, nham: 0, tokens: new Map(), seen: new Map() };
+}
+
+const HEX10 = /^[0-9a-f]{10}$/;
+const UINT = /^\d+$/;
+
+function invalid(msg: string, line?: number): never {
+  throw new SaTrainError('DUMP_INVALID', msg, line !== undefined ? { line } : undefined);
+}
+
+/**
+ * Parse a dump strictly: every line must be one that sa-learn --backup writes. This is stricter than
+ * restore_database (which skips what it does not understand) because we validate our own output.
+ */
+export function parseDump(text: string): BayesDump {
+  const lines = text.split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  if (!lines.length || !/^v\s+(\d+)\s+db_version/.test(lines[0]!)) {
+    invalid('first line is not "v 3 db_version"', 1);
+  }
+  const version = Number(/^v\s+(\d+)/.exec(lines[0]!)![1]);
+  if (version !== DB_VERSION) invalid(`db_version ${version}, expected ${DB_VERSION}`, 1);
+  const dump = emptyDump();
+  let sawSpam = false;
+  let sawHam = false;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const f = line.split('\t');
+    switch (f[0]) {
+      case 'v': {
+        if (f.length !== 3 || !UINT.test(f[1]!)) invalid(`malformed v line: ${JSON.stringify(line)}`, i + 1);
+        if (f[2] === 'num_spam') {
+          dump.nspam = Number(f[1]);
+          sawSpam = true;
+        } else if (f[2] === 'num_nonspam') {
+          dump.nham = Number(f[1]);
+          sawHam = true;
+        } else invalid(`unknown v line: ${JSON.stringify(line)}`, i + 1);
+        break;
+      }
+      case 't': {
+        if (f.length !== 5 || !UINT.test(f[1]!) || !UINT.test(f[2]!) || !UINT.test(f[3]!) || !HEX10.test(f[4]!)) {
+          invalid(`malformed t line: ${JSON.stringify(line)}`, i + 1);
+        }
+        const spam = Number(f[1]);
+        const ham = Number(f[2]);
+        if (spam === 0 && ham === 0) invalid(`token ${f[4]} has no counts (0/0)`, i + 1);
+        if (dump.tokens.has(f[4]!)) invalid(`token ${f[4]} appears twice`, i + 1);
+        dump.tokens.set(f[4]!, { spam, ham, atime: Number(f[3]) });
+        break;
+      }
+      case 's': {
+        if (f.length !== 3 || (f[1] !== 's' && f[1] !== 'h') || !f[2] || f[2] === '0') {
+          invalid(`malformed s line: ${JSON.stringify(line)}`, i + 1);
+        }
+        dump.seen.set(f[2]!, f[1] as SeenFlag);
+        break;
+      }
+      default:
+        invalid(`unexpected line: ${JSON.stringify(line.slice(0, 80))}`, i + 1);
+    }
+  }
+  if (!sawSpam) invalid('num_spam is missing');
+  if (!sawHam) invalid('num_nonspam is missing');
+  return dump;
+}
+
+/** Throws DUMP_INVALID unless `text` is a dump sa-learn --restore accepts and that we would write. */
+export function validateDump(text: string): BayesDump {
+  return parseDump(text);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Write a dump in a fixed order (version, num_spam, num_nonspam, tokens by key, seen by id), so that the
+ * same training gives the same bytes and two dumps can be compared with diff.
+ */
+export function serializeDump(d: BayesDump): string {
+  const out: string[] = [VERSION_LINE, `v\t${d.nspam}\tnum_spam`, `v\t${d.nham}\tnum_nonspam`];
+  const keys = [...d.tokens.keys()].sort(cmp);
+  for (const k of keys) {
+    const t = d.tokens.get(k)!;
+    out.push(`t\t${t.spam}\t${t.ham}\t${t.atime}\t${k}`);
+  }
+  const ids = [...d.seen.keys()].sort(cmp);
+  for (const id of ids) out.push(`s\t${d.seen.get(id)}\t${id}`);
+  return out.join('\n') + '\n';
+}
+
+/**
+ * Merge dumps of disjoint message sets: counts add up, atime is the newest. Exact when no message id
+ * occurs in two of them (the learner's atime = max rule makes the order irrelevant).
+ */
+export function mergeDumps(dumps: BayesDump[]): BayesDump {
+  const out = emptyDump();
+  for (const d of dumps) {
+    out.nspam += d.nspam;
+    out.nham += d.nham;
+    for (const [k, t] of d.tokens) {
+      const cur = out.tokens.get(k);
+      if (!cur) out.tokens.set(k, { ...t });
+      else {
+        cur.spam += t.spam;
+        cur.ham += t.ham;
+        if (t.atime > cur.atime) cur.atime = t.atime;
+      }
+    }
+    for (const [id, f] of d.seen) {
+      const prev = out.seen.get(id);
+      if (prev && prev !== f) {
+        throw new SaTrainError('DUMP_INVALID', `message ${id} is in two shards with different classes`);
+      }
+      out.seen.set(id, f);
+    }
+  }
+  return out;
+}

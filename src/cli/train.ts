@@ -1,0 +1,242 @@
+// sa-train train: read a training set, sample it, learn it with an engine, write sa.dat atomically.
+import { parseArgs } from 'node:util';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { SaTrainError } from '../errors.js';
+import { serializeDump, validateDump } from '../bayes/dump.js';
+import { listClass, readClass, type ClassListing, type IgnoredEntry } from '../sources/training-set.js';
+import { selectClass, emptySelectStats, type SelectStats } from '../sources/select.js';
+import type { MessageClass, SourceMessage } from '../sources/types.js';
+import { createEngine, ENGINE_NAMES, DEFAULT_ENGINE } from '../engines/index.js';
+import type { EngineName } from '../engines/engine.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { Progress } from './progress.js';
+import { intArg, fractionArg, choiceArg } from './args.js';
+
+/** sa-learn 4.0's default --max-size (ArchiveIterator BIG_BYTES): 500 KiB. */
+export const DEFAULT_MAX_SIZE = 512000;
+/** Bayes stays inactive until each class has this many messages (bayes_min_spam_num / bayes_min_ham_num). */
+export const BAYES_MIN_PER_CLASS = 200;
+/** Warn when ham is less than this share of spam: sa-learn's advice is ham >= spam. */
+const HAM_SPAM_WARN_RATIO = 0.5;
+
+export const TRAIN_HELP = `Usage: sa-train train --source DIR [options]
+
+Learn the training set in DIR (DIR/ham and DIR/spam, each holding *.mbox files, Maildir folders,
+directories of one-message files or *.eml files) and write a sa-learn --backup dump that
+'sa-learn --restore' loads on every server.
+
+Options:
+  --source DIR         training set (required)
+  --output FILE        dump to write (default: ./sa.dat); written atomically
+  --engine NAME        spamassassin (default: the installed sa-learn, isolated) or native (our
+                       TypeScript learner: nothing else needed, many times faster)
+  --jobs N             parallel workers or sa-learn instances (default: number of CPUs)
+  --max-size BYTES     skip messages larger than this (default: ${DEFAULT_MAX_SIZE}, as sa-learn; 0 = no limit)
+  --sample F           keep a random share F of each class (0 < F <= 1)
+  --seed N             seed for --sample and --max-per-class (default: 1)
+  --max-per-class N    learn at most N messages per class
+  --now EPOCH          fix the clock (seconds since 1970) for messages without a usable date and for
+                       the future-date clamp, so a run is reproducible (spamassassin engine: needs libfaketime)
+  --sa-config DIR      spamassassin engine: use this site config directory (e.g. /etc/spamassassin)
+                       instead of the package's plugin loaders only
+  --quiet              no progress bar and no summary (warnings and errors still go to stderr)
+  --json               print a JSON summary on stdout (for cron)
+  -h, --help           this help
+
+Exit status: 0 success, 2 bad arguments, 3 bad training set, 4 engine missing or failed,
+5 output not written, 130 interrupted. On failure nothing is written and an existing output is left as it was.
+`;
+
+interface ClassSummary {
+  /** Messages found in the sources (after the size limit). */
+  read: number;
+  examined: number;
+  learned: number;
+  skipped: { tooBig: number; sampledOut: number; capped: number; alreadyLearned: number };
+}
+
+export interface TrainSummary {
+  engine: EngineName;
+  output: string;
+  seconds: number;
+  nspam: number;
+  nham: number;
+  tokens: number;
+  spam: ClassSummary;
+  ham: ClassSummary;
+  ignored: IgnoredEntry[];
+  warnings: string[];
+}
+
+export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<TrainSummary | null> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      source: { type: 'string' },
+      output: { type: 'string', default: 'sa.dat' },
+      engine: { type: 'string' },
+      jobs: { type: 'string' },
+      'max-size': { type: 'string' },
+      sample: { type: 'string' },
+      seed: { type: 'string' },
+      'max-per-class': { type: 'string' },
+      now: { type: 'string' },
+      'sa-config': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(TRAIN_HELP);
+    return null;
+  }
+  if (!values.source) throw new SaTrainError('BAD_ARGUMENT', '--source DIR is required (see sa-train train --help)');
+  const engineName = choiceArg('engine', values.engine, DEFAULT_ENGINE, ENGINE_NAMES);
+  const jobs = intArg('jobs', values.jobs, availableParallelism(), 1, 256);
+  const maxSize = intArg('max-size', values['max-size'], DEFAULT_MAX_SIZE, 0);
+  const sample = fractionArg('sample', values.sample, 1);
+  const seed = intArg('seed', values.seed, 1, 0);
+  const maxPerClass = intArg('max-per-class', values['max-per-class'], 0, 1);
+  const now = values.now === undefined ? undefined : intArg('now', values.now, 0, 1, 2 ** 32 - 1);
+  const output = resolve(values.output!);
+  const source = resolve(values.source);
+  const quiet = values.quiet || values.json;
+  const started = Date.now();
+
+  try {
+    if (!(await stat(source)).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new SaTrainError('SOURCE_MISSING', `training set ${source} does not exist or is not a directory`, { file: source });
+  }
+  try {
+    const st = await stat(output);
+    if (st.isDirectory()) throw new SaTrainError('BAD_ARGUMENT', `--output ${output} is a directory`);
+  } catch (e) {
+    if (e instanceof SaTrainError) throw e;
+  }
+
+  const engine = await createEngine(engineName, { siteConfig: values['sa-config'] });
+  await engine.check({ needClock: now !== undefined });
+
+  const listings: Record<MessageClass, ClassListing> = {
+    spam: await listClass(source, 'spam'),
+    ham: await listClass(source, 'ham'),
+  };
+  const warnings: string[] = [];
+  const warn = (w: string): void => {
+    warnings.push(w);
+    if (!values.json) io.stderr.write(`sa-train: warning: ${w}\n`);
+  };
+  const ignored = [...listings.spam.ignored, ...listings.ham.ignored];
+  for (const i of ignored) warn(`ignored ${i.path}: ${i.reason}`);
+  for (const cls of ['spam', 'ham'] as const) {
+    if (!listings[cls].entries.length) {
+      throw new SaTrainError('CLASS_EMPTY', `${listings[cls].dir} holds no mailbox, Maildir or message file`, { file: listings[cls].dir });
+    }
+  }
+
+  // Messages skipped by the readers (too big). With --max-per-class a class is read twice: count once.
+  const tooBig: Record<MessageClass, Set<string>> = { spam: new Set(), ham: new Set() };
+  const stats: Record<MessageClass, SelectStats> = { spam: emptySelectStats(), ham: emptySelectStats() };
+  const selected = (cls: MessageClass): AsyncIterable<SourceMessage> =>
+    selectClass(
+      () => readClass(listings[cls], { maxSize, onSkip: (s) => tooBig[cls].add(s.origin) }),
+      cls,
+      { sample, seed, maxPerClass },
+      stats[cls],
+    );
+
+  const progress = new Progress(`learning (${engineName})`, !quiet && Boolean(io.stderr.isTTY), io.stderr);
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let result;
+  try {
+    result = await engine.learn({
+      spam: () => selected('spam'),
+      ham: () => selected('ham'),
+      now,
+      jobs,
+      signal: ac.signal,
+      onProgress: (n) => progress.update(n),
+      onTotal: (n) => progress.setTotal(n),
+    });
+  } finally {
+    progress.finish();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (ac.signal.aborted) throw new SaTrainError('INTERRUPTED', 'interrupted');
+
+  for (const cls of ['spam', 'ham'] as const) {
+    if (result[cls].examined === 0) {
+      const why = stats[cls].read === 0 ? (tooBig[cls].size ? `all ${tooBig[cls].size} are over --max-size` : 'no message found') : 'none selected by --sample/--max-per-class';
+      throw new SaTrainError('CLASS_EMPTY', `no ${cls} message to learn in ${listings[cls].dir}: ${why}`, { file: listings[cls].dir });
+    }
+  }
+  const { dump } = result;
+  if (dump.nspam < BAYES_MIN_PER_CLASS || dump.nham < BAYES_MIN_PER_CLASS) {
+    warn(
+      `SpamAssassin uses Bayes only after ${BAYES_MIN_PER_CLASS} spam and ${BAYES_MIN_PER_CLASS} ham (bayes_min_spam_num/bayes_min_ham_num); this dump has ${dump.nspam} spam and ${dump.nham} ham`,
+    );
+  }
+  if (dump.nham < dump.nspam * HAM_SPAM_WARN_RATIO) {
+    warn(`ham (${dump.nham}) is much smaller than spam (${dump.nspam}): train at least as much ham as spam, or the filter leans to false positives`);
+  }
+
+  const text = serializeDump(dump);
+  await writeFileAtomic(output, text, () => {
+    validateDump(text);
+  });
+
+  const summarize = (cls: MessageClass): ClassSummary => ({
+    read: stats[cls].read,
+    examined: result[cls].examined,
+    learned: result[cls].learned,
+    skipped: {
+      tooBig: tooBig[cls].size,
+      sampledOut: stats[cls].sampledOut,
+      capped: stats[cls].capped,
+      alreadyLearned: result[cls].examined - result[cls].learned,
+    },
+  });
+  const summary: TrainSummary = {
+    engine: engineName,
+    output,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+    nspam: dump.nspam,
+    nham: dump.nham,
+    tokens: dump.tokens.size,
+    spam: summarize('spam'),
+    ham: summarize('ham'),
+    ignored,
+    warnings,
+  };
+  if (values.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else if (!values.quiet) io.stderr.write(formatSummary(summary));
+  return summary;
+}
+
+function formatSummary(s: TrainSummary): string {
+  const line = (cls: 'spam' | 'ham'): string => {
+    const c = s[cls];
+    const skips = [
+      c.skipped.alreadyLearned && `${c.skipped.alreadyLearned} already learned`,
+      c.skipped.tooBig && `${c.skipped.tooBig} over --max-size`,
+      c.skipped.sampledOut && `${c.skipped.sampledOut} sampled out`,
+      c.skipped.capped && `${c.skipped.capped} over --max-per-class`,
+    ].filter(Boolean);
+    return `  ${cls.padEnd(4)} ${c.learned} learned of ${c.examined} examined${skips.length ? ` (${skips.join(', ')})` : ''}\n`;
+  };
+  return (
+    `sa-train: wrote ${s.output}: ${s.nspam} spam, ${s.nham} ham, ${s.tokens} tokens (${s.engine} engine, ${s.seconds} s)\n` +
+    line('spam') +
+    line('ham')
+  );
+}
