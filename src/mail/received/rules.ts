@@ -1,0 +1,53 @@
+// Rule-table runner for the port of parse_received_line (Message/Metadata/Received.pm).
+//
+// Most of parse_received_line is a list of "if (/regex/) { $a = $1; $b = $2; ...; goto enough; }"
+// blocks. A `Rule` expresses one such block; rules run in list order and the first one that matches
+// decides. Blocks with extra logic are written as functions returning an Outcome.
+
+import type { Fields, Outcome } from './types.js';
+
+export type StrField = 'ip' | 'helo' | 'rdns' | 'by' | 'id' | 'ident';
+
+export interface TableRule {
+  /** Cheap pre-tests joined with `&&` before `re` (as in `/ via smap / && /^.../`). */
+  hint?: RegExp[];
+  re: RegExp;
+  /** Field assigned from capture group i+1 (undefined: group not used). */
+  groups?: ReadonlyArray<StrField | undefined>;
+  /** `$mta_looked_up_dns = 1` */
+  looked?: boolean;
+  /** `return 0` instead of `goto enough` */
+  skip?: boolean;
+  /** Extra assignments, run after `groups`. */
+  apply?: (m: RegExpExecArray, f: Fields) => void;
+}
+
+/** A block with its own logic. */
+export interface FnRule {
+  fn: (s: string, f: Fields) => Outcome;
+}
+
+export type Rule = TableRule | FnRule;
+
+export function runRules(rules: readonly Rule[], s: string, f: Fields): Outcome {
+  for (const rule of rules) {
+    if ('fn' in rule) {
+      const o = rule.fn(s, f);
+      if (o !== undefined) return o;
+      continue;
+    }
+    if (rule.hint && !rule.hint.every((h) => h.test(s))) continue;
+    const m = rule.re.exec(s);
+    if (!m) continue;
+    if (rule.skip) return 0;
+    if (rule.looked) f.mtaLookedUpDns = true;
+    if (rule.groups) {
+      rule.groups.forEach((name, i) => {
+        if (name !== undefined) f[name] = m[i + 1] ?? '';
+      });
+    }
+    rule.apply?.(m, f);
+    return 'enough';
+  }
+  return undefined;
+}
