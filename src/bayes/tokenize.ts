@@ -1,0 +1,212 @@
+// Mirrors Mail::SpamAssassin::Plugin::Bayes::tokenize and _tokenize_line (Plugin/Bayes.pm).
+//
+// Input is a Perl byte string (JS binary string) or, for URIs from decoded HTML, a character string whose
+// code points matter: Perl's /d regex rules make \w, \s and lc ASCII-only on bytes and Unicode on
+// characters. Everything the tokens keep of a character string is <= U+00FF (step 1 turns wider
+// characters into spaces), so the returned tokens are always binary strings (Latin-1 code units), which
+// are exactly the bytes Digest::SHA hashes.
+import type { PerlStr } from '../mail/perlstr.js';
+import { BAYES_STOPWORDS } from '../data/bayes-stopwords.js';
+import { eachSuffix, tokenizeMailAddrs } from './prechew.js';
+import { RELAY_PREFIXES, tokenizeHeaders } from './headers.js';
+
+/** bayes_max_token_length default (Plugin/Bayes.pm MAX_TOKEN_LENGTH; not overridden by the stock config). */
+export const MAX_TOKEN_LENGTH = 15;
+
+/** 0 = header, 1 = body (visible or invisible), 2 = URI. */
+export type Region = 0 | 1 | 2;
+
+// ---- step 1: keep [A-Za-z0-9,@*!_'"$. -], UTF-8-shaped sequences and lone bytes >= 0xA1; the rest -> ' '.
+// Only the replaced characters are matched; UTF-8-shaped sequences are matched (and kept) first so that
+// their 0x80-0xA0 continuation bytes survive, exactly like the Perl alternation order.
+const CHEW_RE =
+  /[\xC0-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}|[\xA1-\xFF]|([^A-Za-z0-9,@*!_'"$. -])/g;
+// eslint-disable-next-line no-control-regex
+const ASCII_BAD_RE = /[^A-Za-z0-9,@*!_'"$. -]/g;
+// eslint-disable-next-line no-control-regex
+const HAS_HIGH_RE = /[^\x00-\x7F]/;
+const chewOne = (m: string, bad: string | undefined): string => (bad === undefined ? m : ' ');
+
+// ---- step 2: split "..." and "--" joints. \w is ASCII on bytes, Unicode on characters (Latin-1 subset:
+// ª µ º À-Ö Ø-ö ø-ÿ are the Latin-1 word characters; wider ones are gone after step 1).
+const W_BYTES = 'A-Za-z0-9_';
+const W_CHARS = 'A-Za-z0-9_\\xAA\\xB5\\xBA\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\xFF';
+const DOTS_RE_B = new RegExp(`([${W_BYTES}])(\\.{3,6})([${W_BYTES}])`, 'g');
+const DOTS_RE_C = new RegExp(`([${W_CHARS}])(\\.{3,6})([${W_CHARS}])`, 'g');
+const DASH_RE_B = new RegExp(`([${W_BYTES}])(-{2,6})([${W_BYTES}])`, 'g');
+const DASH_RE_C = new RegExp(`([${W_CHARS}])(-{2,6})([${W_CHARS}])`, 'g');
+
+// ---- step 3: title case. \s: ASCII whitespace on bytes; on characters also U+0085 and U+00A0 (the only
+// other Unicode spaces that can survive step 1, as second unit of a kept pair such as "\xC3\xA0").
+const S_BYTES = '\\t\\n\\x0B\\f\\r ';
+const S_CHARS = '\\t\\n\\x0B\\f\\r \\x85\\xA0';
+const TITLE_RE_B = new RegExp(`(?:^|\\.[${S_BYTES}]+)([A-Z])([^A-Z]+)(?:[${S_BYTES}]|$)`, 'g');
+const TITLE_RE_C = new RegExp(`(?:^|\\.[${S_CHARS}]+)([A-Z])([^A-Z]+)(?:[${S_CHARS}]|$)`, 'g');
+const titleOne = (_m: string, a: string, b: string): string => ' ' + a.toLowerCase() + b + ' ';
+
+// ---- step 5: awk-style split.
+const SPLIT_RE_B = new RegExp(`[${S_BYTES}]+`);
+const SPLIT_RE_C = new RegExp(`[${S_CHARS}]+`);
+
+// ---- step 6.
+const TRIM_LEAD_RE = /^[-'".,]+/;
+const TRIM_TAIL_RE = /[-'".,]+$/;
+const DOT_ALPHA_RE = /[^]\.[A-Za-z]/;
+const TWO_CONT_RE = /[\x80-\xBF]{2}/;
+const UTF8_SEQ_RE = /(?:[\xE0-\xEF]|[\xF0-\xF4][\x80-\xBF])[\x80-\xBF]{2}/g;
+// ^((?>(?:ASCII-or-F5..FF | 2-byte | 3-byte | 4-byte | .){7})).{2,}\z -- the atomic group is emulated
+// with a capturing lookahead (lookarounds are atomic in JS) and a back-reference.
+const SKIP_RE =
+  /^(?=((?:[\x00-\x7F\xF5-\xFF]|[\xC0-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}|[^]){7}))\1[^]{2,}$/;
+const NONWORD_RE_B = new RegExp(`[^${W_BYTES}:*]`);
+const NONWORD_RE_C = new RegExp(`[^${W_CHARS}:*]`);
+const NONWORD_G_RE_B = new RegExp(`[^${W_BYTES}:*]`, 'g');
+const NONWORD_G_RE_C = new RegExp(`[^${W_CHARS}:*]`, 'g');
+const UPPER_RE = /[A-Z]/;
+const ASCII_UPPER_G_RE = /[A-Z]+/g;
+
+/** Perl lc on a byte string: ASCII letters only. */
+export function lcBytes(s: string): string {
+  return UPPER_RE.test(s) ? s.replace(ASCII_UPPER_G_RE, (m) => m.toLowerCase()) : s;
+}
+
+/** Perl lc on a character string (code points <= U+00FF): Unicode lowercasing. */
+function lcChars(s: string): string {
+  return s.toLowerCase();
+}
+
+/** The stopword check of _tokenize_line (bayes_stopword_languages, default en). */
+function isStopword(token: string): boolean {
+  for (const { re } of BAYES_STOPWORDS) if (re.test(token)) return true;
+  return false;
+}
+
+/** Step 1 of _tokenize_line. */
+function chew(s: string): string {
+  if (!HAS_HIGH_RE.test(s)) return s.replace(ASCII_BAD_RE, ' ');
+  return s.replace(CHEW_RE, chewOne);
+}
+
+/**
+ * _tokenize_line(text, prefix, region): the token strings (binary strings), duplicates kept, in order.
+ * `text` is a byte string, or a PerlStr whose `chars` flag selects Perl's Unicode rules.
+ */
+export function tokenizeLine(text: PerlStr | string, prefix: string, region: Region): string[] {
+  const isChars = typeof text !== 'string' && text.chars;
+  let s = typeof text === 'string' ? text : text.s;
+  const out: string[] = [];
+
+  s = chew(s);
+  if (s.indexOf('..') !== -1) s = s.replace(isChars ? DOTS_RE_C : DOTS_RE_B, '$1 $2 $3');
+  if (s.indexOf('--') !== -1) s = s.replace(isChars ? DASH_RE_C : DASH_RE_B, '$1 $2 $3');
+  if (region === 1 || region === 2) s = s.replace(isChars ? TITLE_RE_C : TITLE_RE_B, titleOne);
+  // The DBM store's magic-token pattern /^\r\x01\x07\t\x03/ cannot match after step 1.
+
+  const nonWord = isChars ? NONWORD_RE_C : NONWORD_RE_B;
+  const nonWordG = isChars ? NONWORD_G_RE_C : NONWORD_G_RE_B;
+  const lc = isChars ? lcChars : lcBytes;
+  const body = region === 1 || region === 2;
+
+  for (let token of s.split(isChars ? SPLIT_RE_C : SPLIT_RE_B)) {
+    if (token === '') continue; // awk mode: no empty leading field; no empty fields at all
+    token = token.replace(TRIM_LEAD_RE, '').replace(TRIM_TAIL_RE, '');
+    const len = token.length;
+    if (len < 3) continue;
+    if (isStopword(token)) continue;
+
+    if (body) {
+      // /\S\@\S/ and /\S\.[a-z]/i: tokens hold no (split) whitespace, so any character qualifies as \S.
+      const at = token.indexOf('@', 1);
+      if (at > 0 && at < len - 1) {
+        for (const t of tokenizeMailAddrs(token)) out.push(t);
+      } else if (DOT_ALPHA_RE.test(token)) {
+        out.push('UD:' + token);
+        eachSuffix(token, (rest) => out.push('UD:' + rest));
+      }
+    }
+
+    if (len > MAX_TOKEN_LENGTH && token.indexOf('*') === -1) {
+      if (TWO_CONT_RE.test(token)) {
+        const seqs = token.match(UTF8_SEQ_RE);
+        if (seqs) {
+          for (const q of seqs) out.push(prefix + 'u8:' + q);
+          continue;
+        }
+      }
+      if (region === 0 || region === 1) {
+        const m = SKIP_RE.exec(token);
+        if (m) token = 'sk:' + m[1];
+      }
+    }
+
+    if (body) {
+      const hasNonWord = nonWord.test(token);
+      if (hasNonWord) out.push(prefix + token.replace(nonWordG, ''));
+      if (UPPER_RE.test(token)) {
+        const lower = lc(token);
+        out.push(prefix + lower);
+        if (hasNonWord) out.push(prefix + lower.replace(nonWordG, ''));
+      }
+    }
+
+    out.push(prefix + token);
+  }
+  return out;
+}
+
+// ---- tokenize(): the per-region token lists and their caps.
+
+/** Caps of Plugin/Bayes.pm::tokenize: a source stops after the line/pair that reaches the count. */
+export const BODY_TOKEN_CAP = 50000;
+export const URI_TOKEN_CAP = 10000;
+export const INVISIBLE_TOKEN_CAP = 50000;
+export const HEADER_TOKEN_CAP = 10000;
+
+/** What Plugin/Bayes.pm::tokenize reads for one message. */
+export interface BayesInput {
+  visible: string[]; // get_visible_rendered_body_text_array (binary strings)
+  invisible: string[]; // get_invisible_rendered_body_text_array (binary strings)
+  uris: PerlStr[]; // get_uri_list entries with their utf8 flag
+  headers: string[]; // get_all_headers lines "Name: decoded value\n", original order
+  metadata: Record<string, string>; // get_all_metadata strings ('x-spam-relays-trusted' etc.)
+}
+
+/**
+ * Token strings by source (duplicates kept, emission order): `relay` = the x-spam-relays-* pseudo
+ * headers (H*RT:, H*RU:, Hx-spam-relays-internal:, Hx-spam-relays-external:), `header` = the other
+ * header tokens, `invisible` = everything the invisible lines produced (incl. the unprefixed UD:, U* and D* tokens).
+ */
+export interface RegionTokens {
+  header: string[];
+  relay: string[];
+  body: string[];
+  invisible: string[];
+  uri: string[];
+}
+
+function tokenizeLines(lines: readonly (PerlStr | string)[], prefix: string, region: Region, cap: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    for (const t of tokenizeLine(line, prefix, region)) out.push(t);
+    if (out.length >= cap) break;
+  }
+  return out;
+}
+
+/** Plugin/Bayes.pm::tokenize before hashing; empty strings are left in (the caller skips them). */
+export function tokenizeMessage(input: BayesInput): RegionTokens {
+  const body = tokenizeLines(input.visible, '', 1, BODY_TOKEN_CAP);
+  const uri = tokenizeLines(input.uris, '', 2, URI_TOKEN_CAP);
+  const invisible = tokenizeLines(input.invisible, 'I*:', 1, INVISIBLE_TOKEN_CAP);
+  const header: string[] = [];
+  const relay: string[] = [];
+  let n = 0;
+  for (const [prefix, value] of tokenizeHeaders(input.headers, input.metadata)) {
+    const toks = tokenizeLine(value, 'H' + prefix + ':', 0);
+    const dest = RELAY_PREFIXES.has(prefix) ? relay : header;
+    for (const t of toks) dest.push(t);
+    n += toks.length;
+    if (n >= HEADER_TOKEN_CAP) break;
+  }
+  return { header, relay, body, invisible, uri };
+}

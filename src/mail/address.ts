@@ -1,0 +1,220 @@
+// Mirrors Mail::SpamAssassin::Util::parse_header_addresses and _parse_header_addresses (Util.pm), with
+// $header_address_mailre, $header_address_re and _valid_parsed_address; the Email::Address::XS fallback it
+// consults lives in address-xs.ts.
+//
+// Input is a Perl byte string (JS binary string). Perl's possessive quantifiers (X++, X*+) are emulated
+// with a capturing lookahead and a back-reference, `(?=(X+))\k`, which is atomic in JS exactly like the
+// Perl construct; the rest of the patterns is translated 1:1 with Perl's byte semantics spelled out
+// (\s = [\t\n\x0B\f\r ], `.` = [^\n], `$` = end or before a final "\n"). Backtracking is therefore the
+// same as Perl's; the worst case, a long "<..." without ">", is quadratic in the header length, as in
+// Perl (MAX_HEADER_VALUE_LENGTH keeps it bounded).
+import { domainToASCII } from 'node:url';
+import { parseAddressesXs } from './address-xs.js';
+
+export interface ParsedAddress {
+  phrase: string | undefined;
+  address: string | undefined;
+  user: string | undefined;
+  host: string | undefined;
+  comment: string | undefined;
+}
+
+const WS = '[\\t\\n\\x0B\\f\\r ]';
+const NWS = '[^\\t\\n\\x0B\\f\\r ]';
+
+let atomicSeq = 0;
+/** Atomic group (Perl (?>X), X++ or X*+ when X carries the quantifier): first match only, no backtracking. */
+function atomic(x: string): string {
+  const name = `x${atomicSeq++}`;
+  return `(?=(?<${name}>${x}))\\k<${name}>`;
+}
+
+// " (?:|(?:[^"\\]++|\\.)*+) "  -- the empty first alternative never changes the result.
+const quotedBody = () => atomic('(?:[^"\\\\]+|\\\\[^\\n])*');
+const quoted = () => `"${quotedBody()}"`;
+
+/** $header_address_mailre (without anchors). */
+const mailre = () =>
+  `(?:${quoted()}|[^@\\t\\n\\x0B\\f\\r <>()[\\],:;]+)@(?:[^"\\t\\n\\x0B\\f\\r <>()[\\],:;]+|\\[[\\d:.]+\\])`;
+
+/** ( (?: "..." | [^",;<]++ )+ ) */
+const phraseRe = () => `(?:${quoted()}|${atomic('[^",;<]+')})+`;
+
+// $header_address_re
+const ADDRESS_RE = new RegExp(
+  '^' +
+    `${WS}*` +
+    '(?:' +
+    `(?:(?<p1>${phraseRe()})${WS}*)?` +
+    `<${WS}*(?<a2>[^>@]*${NWS}+|${WS}*)${WS}*>` +
+    `(?:${WS}*<${WS}*(?:(?:${quoted()})?${NWS}+|${WS}*)${WS}*>)*` +
+    '|' +
+    `(?:(?<a3>${mailre()})|(?<p4>${phraseRe()}))` +
+    ')' +
+    `(?:${WS}*\\((?<c5>${atomic('(?:[^()\\\\]+|\\\\[^\\n])*')})\\))?` +
+    `${WS}*(?:[,;]|$)`,
+);
+
+const MAILRE_FULL = new RegExp(`^(?:${mailre()})(?=\\n?$)`);
+const ANGLE_MAILRE_G = new RegExp(`<(${mailre()})>`, 'g');
+// \((?:|(?:[^()\\]++|\\.)*+)\)  with /s: the escaped character may be a newline.
+const COMMENT_G = new RegExp(`\\(${atomic('(?:[^()\\\\]+|\\\\[^])*')}\\)`, 'g');
+// (?:"(|(?:[^"\\]++|\\.)*+)"|([^"]++)) with /s
+const PHRASE_PART_G = new RegExp(`(?:"(?<q>${atomic('(?:[^"\\\\]+|\\\\[^])*')})"|(?<n>[^"]+))`, 'g');
+const TRAILING_WS = /[\t\n\x0B\f\r ]+$/;
+const GROUP_RE = /^[^"()<>]+:[\t\n\x0B\f\r ]*(?:;[^]*)?/;
+const NON_WS = /[^\t\n\x0B\f\r ]/;
+const CUT_ADDR = /^(([^@]*)@([^@]*))[^\n]*/;
+
+/** _valid_parsed_address */
+export function validParsedAddress(a: string | undefined): boolean {
+  if (a === undefined) return false;
+  if (a.startsWith('""@')) return false;
+  let q = 0;
+  for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) === 0x22) q++;
+  return q !== 1;
+}
+
+// eslint-disable-next-line no-control-regex
+const IDN_ASCII_FAST = /^[a-zA-Z0-9_.:[\]-]*$/;
+const LATIN1_HOST = /^[a-zA-Z0-9\xC0-\xD6\xD8-\xDE\xE0-\xF6\xF8-\xFE_.-]*$/;
+const LABEL_RE = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?=\n?$)/;
+
+function isValidUtf8(s: string): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'latin1'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Util.pm idn_to_ascii for a byte string: lowercase ASCII hosts; convert others to ACE (Net::LibIDN2 in
+ * SpamAssassin; here the WHATWG/UTS-46 domainToASCII, which agrees for ordinary IDNs); on failure the
+ * input is returned unchanged (not lowercased), like SpamAssassin.
+ */
+export function idnToAscii(s: string): string {
+  if (IDN_ASCII_FAST.test(s)) return s.toLowerCase();
+  let text: string;
+  if (isValidUtf8(s)) text = Buffer.from(s, 'latin1').toString('utf8');
+  else if (LATIN1_HOST.test(s)) text = s;
+  else return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  const ace = domainToASCII(text);
+  return ace === '' ? s : ace;
+}
+
+/** Util.pm is_fqdn_valid($host, 1) for a byte string. */
+export function isFqdnValid(host: string): boolean {
+  const h = host.replace(/[A-Z]+/g, (m) => m.toLowerCase()).replace(/\.+$/, '');
+  if (h.length > 253) return false;
+  const labels = h.split('.');
+  while (labels.length > 0 && labels[labels.length - 1] === '') labels.pop(); // Perl split drops trailing ''
+  let cnt = labels.length;
+  if (cnt <= 1) return false;
+  for (const label of labels) {
+    if (label.length < 1 || label.length > 63) return false;
+    if (!LABEL_RE.test(label)) return false;
+    if ((cnt === 2 || cnt === 1) && label.indexOf('_') !== -1) return false;
+    cnt--;
+  }
+  return true;
+}
+
+function cutAddress(address: string): { address: string; user?: string; host?: string } {
+  const m = CUT_ADDR.exec(address);
+  if (!m) return { address };
+  return { address: m[1] + address.slice(m[0].length), user: m[2], host: m[3] };
+}
+
+/** _parse_header_addresses: the internal relaxed parser. */
+export function parseHeaderAddressesInternal(input: string): ParsedAddress[] {
+  let s = input.replace(TRAILING_WS, '');
+  s = s.split('\\\\').join('');
+  s = s.replace(GROUP_RE, '');
+  if (!NON_WS.test(s)) return [];
+
+  const results: ParsedAddress[] = [];
+  for (;;) {
+    const m = ADDRESS_RE.exec(s);
+    if (!m) break;
+    s = s.slice(m[0].length);
+    const g = m.groups as Record<string, string | undefined>;
+    let phrase: string | undefined = g.p1 !== undefined ? g.p1 : g.p4;
+    let address: string | undefined = g.a2 !== undefined ? g.a2 : g.a3;
+    const comment = g.c5;
+
+    if (g.a2 !== undefined) {
+      address = address!.replace(COMMENT_G, '');
+      if (!MAILRE_FULL.test(address)) address = undefined;
+    }
+    if (!validParsedAddress(address)) address = undefined;
+
+    if (phrase !== undefined) {
+      let np: string | undefined;
+      PHRASE_PART_G.lastIndex = 0;
+      let pm: RegExpExecArray | null;
+      while ((pm = PHRASE_PART_G.exec(phrase)) !== null) {
+        const pg = pm.groups as Record<string, string | undefined>;
+        if (pg.q !== undefined) {
+          const qs = pg.q.replace(/\\(?!\\)/g, '').replace(/\\\\/g, '\\');
+          np = (np ?? '') + qs;
+        } else {
+          np = (np ?? '') + pg.n!.replace(COMMENT_G, '');
+        }
+      }
+      phrase = np;
+      const p = phrase ?? '';
+      let hm: RegExpExecArray | null;
+      if (
+        address === undefined &&
+        MAILRE_FULL.test(p) &&
+        validParsedAddress(p) &&
+        (hm = /^[^@]*@([^@]*)/.exec(p)) !== null &&
+        isFqdnValid(idnToAscii(hm[1]))
+      ) {
+        address = p;
+        phrase = undefined;
+      } else if (address !== undefined && p === address) {
+        phrase = undefined;
+      } else if (p === '') {
+        phrase = undefined;
+      }
+    }
+
+    if (phrase === undefined && comment !== undefined) phrase = comment;
+
+    let user: string | undefined;
+    let host: string | undefined;
+    if (address !== undefined) ({ address, user, host } = cutAddress(address));
+    results.push({ phrase, address, user, host, comment });
+  }
+
+  if (s.indexOf('@') !== -1) {
+    ANGLE_MAILRE_G.lastIndex = 0;
+    let am: RegExpExecArray | null;
+    while ((am = ANGLE_MAILRE_G.exec(s)) !== null) {
+      if (!validParsedAddress(am[1])) continue;
+      const c = cutAddress(am[1]);
+      results.push({ phrase: undefined, address: c.address, user: c.user, host: c.host, comment: undefined });
+    }
+  }
+  return results;
+}
+
+/**
+ * parse_header_addresses: the internal parser, with Email::Address::XS consulted when it found nothing
+ * or fewer entries than commas + 1; the XS result wins if it has more entries. (Util.pm's "nested
+ * comments" test, scalar($str =~ /\(/) >= 2, is a boolean compared with 2 and so never true.)
+ */
+export function parseHeaderAddresses(str: string): ParsedAddress[] {
+  if (!NON_WS.test(str)) return [];
+  const results = parseHeaderAddressesInternal(str);
+  let commas = 0;
+  for (let i = 0; i < str.length; i++) if (str.charCodeAt(i) === 0x2c) commas++;
+  if (results.length === 0 || results.length < commas + 1) {
+    const xs = parseAddressesXs(str);
+    if (xs.length > results.length) return xs;
+  }
+  return results;
+}

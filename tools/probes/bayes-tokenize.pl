@@ -1,0 +1,97 @@
+#!/usr/bin/perl
+# bayes-tokenize.pl: ground truth for the Bayes tokenizer port (src/bayes/tokenize.ts, headers.ts,
+# prechew.ts, src/mail/address.ts). Loads the installed Mail::SpamAssassin 4.0.1 in isolation (scratch
+# HOME, empty user_prefs, local_tests_only, TZ=UTC) and answers one JSON request per input line with one
+# JSON line, calling the plugin's / Util.pm's own subs:
+#   {"fn":"line","text":S,"chars":0|1,"prefix":P,"region":0|1|2} -> {"tokens":[...]}   (_tokenize_line)
+#   {"fn":"headers","headers":[lines],"metadata":{k:v}}         -> {"values":{prefix:value}} (_tokenize_headers)
+#   {"fn":"addr","text":S}      -> {"addrs":[{phrase,address,user,host,comment},...]} (parse_header_addresses)
+#   {"fn":"addr_internal",...} / {"fn":"addr_xs",...}: _parse_header_addresses / _parse_header_addresses_xs
+#   {"fn":"mailaddrs","text":S} -> {"tokens":[...]}   (_tokenize_mail_addrs)
+#   {"fn":"prechew","kind":"message_id"|"received"|"content_type"|"addr_header","text":S} -> {"value":V}
+# Strings are byte strings written with one JSON code point per byte (Latin-1 view), except "text" with
+# "chars":1, which is a character string. Output strings: byte strings (tokens of character strings are
+# downgraded to their Latin-1 bytes; a wider token is an error).
+# Usage: perl tools/probes/bayes-tokenize.pl < requests.jsonl
+use strict;
+use warnings;
+no warnings 'once';
+BEGIN { $ENV{TZ} = 'UTC'; }
+use File::Temp qw(tempdir);
+use JSON::PP;
+
+my $home = tempdir('bayes-tokenize-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+$ENV{HOME} = $home;
+{ open(my $fh, '>', "$home/user_prefs") or die "user_prefs: $!\n"; close $fh; }
+require Mail::SpamAssassin;
+my $sa = Mail::SpamAssassin->new({
+  userprefs_filename => "$home/user_prefs", local_tests_only => 1, dont_copy_prefs => 1,
+  PREFIX => '/usr', DEF_RULES_DIR => '/usr/share/spamassassin', LOCAL_RULES_DIR => '/etc/spamassassin',
+  post_config_text => "bayes_path $home/bayes\nbayes_auto_expire 0\n",
+});
+$sa->init(1);
+my ($bayes) = grep { $_->isa('Mail::SpamAssassin::Plugin::Bayes') } @{ $sa->{plugins}->{plugins} };
+die "bayes-tokenize: Bayes plugin not loaded\n" unless $bayes;
+# _tokenize_line consults the store's magic regex.
+$bayes->{store} ||= Mail::SpamAssassin::BayesStore::DBM->new($bayes) if eval { require Mail::SpamAssassin::BayesStore::DBM; 1 };
+
+my $json = JSON::PP->new->ascii->canonical;
+binmode STDIN, ':raw';
+binmode STDOUT, ':raw';
+$| = 1;
+
+sub bytes_of {
+  my ($s) = @_;
+  return undef unless defined $s;
+  return $s unless utf8::is_utf8($s);
+  my $c = $s;
+  utf8::downgrade($c, 1) or die "wide string in output\n";
+  return $c;
+}
+sub in_bytes {    # JSON::PP decodes to character strings; a byte string is their Latin-1 view
+  my ($s) = @_;
+  return undef unless defined $s;
+  utf8::downgrade($s, 1) or die "input byte string has a code point > 0xFF\n";
+  return $s;
+}
+sub addr_list { [ map { my $a = $_; +{ map { ($_ => bytes_of($a->{$_})) } qw(phrase address user host comment) } } @_ ] }
+
+{ package FakeMsg;
+  sub new { my ($c, %a) = @_; bless {%a}, $c }
+  sub get_all_headers { @{ $_[0]{headers} } }
+  sub get_all_metadata { my $m = $_[0]{metadata}; map { "$_: $m->{$_}\n" } sort keys %$m }
+}
+
+while (my $line = <STDIN>) {
+  next unless $line =~ /\S/;
+  my $req = $json->decode($line);
+  my $fn = $req->{fn};
+  my $res = eval {
+    if ($fn eq 'line') {
+      my $text = $req->{text};
+      $text = in_bytes($text) unless $req->{chars};
+      utf8::upgrade($text) if $req->{chars};
+      $bayes->{stopword_cache} = {};
+      return { tokens => [ map { bytes_of($_) } $bayes->_tokenize_line($text, $req->{prefix} // '', $req->{region} // 1) ] };
+    }
+    if ($fn eq 'headers') {
+      my $msg = FakeMsg->new(headers => [ map { in_bytes($_) } @{ $req->{headers} } ],
+                             metadata => { map { ($_ => in_bytes($req->{metadata}{$_})) } keys %{ $req->{metadata} || {} } });
+      my %h = $bayes->_tokenize_headers($msg);
+      return { values => { map { ($_ => bytes_of($h{$_})) } keys %h } };
+    }
+    if ($fn eq 'addr') { return { addrs => addr_list(Mail::SpamAssassin::Util::parse_header_addresses(in_bytes($req->{text}))) } }
+    if ($fn eq 'addr_internal') { return { addrs => addr_list(Mail::SpamAssassin::Util::_parse_header_addresses(in_bytes($req->{text}))) } }
+    if ($fn eq 'addr_xs') { return { addrs => addr_list(Mail::SpamAssassin::Util::_parse_header_addresses_xs(in_bytes($req->{text}))) } }
+    if ($fn eq 'mailaddrs') { return { tokens => [ map { bytes_of($_) } $bayes->_tokenize_mail_addrs(in_bytes($req->{text})) ] } }
+    if ($fn eq 'prechew') {
+      my $k = $req->{kind};
+      $k =~ /^(?:message_id|received|content_type|addr_header)$/ or die "unknown prechew kind $k\n";
+      my $m = "_pre_chew_$k";
+      return { value => bytes_of($bayes->$m(in_bytes($req->{text}))) };
+    }
+    die "unknown fn '$fn'\n";
+  };
+  if (!$res) { my $e = $@ || 'unknown error'; chomp $e; $res = { error => $e }; }
+  print $json->encode($res), "\n";
+}
