@@ -1,0 +1,173 @@
+// Mirrors Mail::SpamAssassin::Message::Node (Message/Node.pm): header store (header, get_header,
+// get_all_headers), find_parts, decode. Rendering lives in render.ts.
+
+import { decodeHeader } from './header-decode.js';
+import { lcAscii } from './content-type.js';
+import { base64Decode, qpDecode } from './transfer.js';
+
+/** get_all_headers stops adding headers once their total size exceeds this (Constants.pm MAX_HEADER_LENGTH). */
+export const MAX_HEADER_LENGTH = 65536;
+
+const RE_UNFOLD = /\n[ \t]+/g;
+const RE_TRAIL_WS = /[\t\n\x0B\f\r ]+$/;
+const RE_LEAD_WS = /^[\t\n\x0B\f\r ]+/;
+const RE_CRLF = /\r\n/g;
+const RE_TEXT_OR_MESSAGE = /^(?:text|message)\b\//i;
+
+export class MimeNode {
+  /** lc(name) -> decoded values in order. */
+  private readonly decoded = new Map<string, string[]>();
+  /** lc(name) -> raw values in order. */
+  private readonly rawValues = new Map<string, string[]>();
+  /** Original header names in order of appearance. */
+  readonly headerOrder: string[] = [];
+
+  /** Parsed MIME type ('text/plain', ...). */
+  type = '';
+  charset: string | undefined = undefined;
+  name: string | undefined = undefined;
+  boundary: string | undefined = undefined;
+  /** Body lines of a leaf (each with its line ending), undefined for containers. */
+  raw: string[] | undefined = undefined;
+  /** Children; defined iff the node is not a leaf (Node.pm::is_leaf). */
+  bodyParts: MimeNode[] | undefined = undefined;
+  private decodedBody: string | undefined = undefined;
+
+  /** Node.pm::header($key, $value): store a header (raw value, decoded copy). */
+  addHeader(rawKey: string, rawValue: string): string {
+    const key = lcAscii(rawKey);
+    this.headerOrder.push(rawKey);
+    let dec = this.decoded.get(key);
+    let raw = this.rawValues.get(key);
+    if (!dec || !raw) {
+      dec = [];
+      raw = [];
+      this.decoded.set(key, dec);
+      this.rawValues.set(key, raw);
+    }
+    const unfolded = rawValue.replace(RE_UNFOLD, ' ').replace(RE_TRAIL_WS, '').replace(RE_LEAD_WS, '');
+    const value = decodeHeader(unfolded, key);
+    dec.push(value);
+    raw.push(rawValue);
+    return value;
+  }
+
+  /**
+   * The last decoded instance of a header, WITHOUT the trailing "\n" that Perl's get_header appends,
+   * or undefined when absent. (Perl scalar get_header(name) === getHeader(name) + "\n".)
+   */
+  getHeader(name: string): string | undefined {
+    const v = this.decoded.get(lcAscii(name));
+    return v && v.length > 0 ? v[v.length - 1] : undefined;
+  }
+
+  /** All decoded instances of a header in order, without trailing "\n". */
+  getHeaders(name: string): string[] {
+    return this.decoded.get(lcAscii(name))?.slice() ?? [];
+  }
+
+  /** Node.pm::header($name) in scalar context: last decoded value or ''. */
+  headerScalar(name: string): string {
+    return this.getHeader(name) ?? '';
+  }
+
+  /** Raw (undecoded, folded) instances of a header. */
+  getRawHeaders(name: string): string[] {
+    return this.rawValues.get(lcAscii(name))?.slice() ?? [];
+  }
+
+  /**
+   * Node.pm::get_all_headers(0, 0): "Original-Name: decoded value\n" per header in original order.
+   * Headers are visited grouped by lowercased name (in order of first appearance) while summing
+   * length(name)+length(value\n)+2; once the sum exceeds MAX_HEADER_LENGTH the rest is dropped.
+   */
+  getAllHeaders(): string[] {
+    const positions = new Map<string, number[]>();
+    this.headerOrder.forEach((k, i) => {
+      const lk = lcAscii(k);
+      const p = positions.get(lk);
+      if (p) p.push(i);
+      else positions.set(lk, [i]);
+    });
+    const lines: (string | undefined)[] = new Array(this.headerOrder.length);
+    let size = 0;
+    let truncated = false;
+    outer: for (const [name, pos] of positions) {
+      const values = this.decoded.get(name) ?? [];
+      for (let j = 0; j < values.length; j++) {
+        const contents = values[j]! + '\n';
+        size += name.length + contents.length + 2;
+        if (size > MAX_HEADER_LENGTH) {
+          truncated = true;
+          break outer;
+        }
+        const p = pos[j]!;
+        lines[p] = this.headerOrder[p] + ': ' + contents;
+      }
+    }
+    const out: string[] = [];
+    for (const l of lines) if (l !== undefined) out.push(l);
+    void truncated;
+    return out;
+  }
+
+  /** [original name, decoded value] for every header instance in original order (no size cap). */
+  headerEntries(): Array<[string, string]> {
+    const seen = new Map<string, number>();
+    return this.headerOrder.map((k) => {
+      const lk = lcAscii(k);
+      const j = seen.get(lk) ?? 0;
+      seen.set(lk, j + 1);
+      return [k, this.decoded.get(lk)![j]!] as [string, string];
+    });
+  }
+
+  isLeaf(): boolean {
+    return this.bodyParts === undefined;
+  }
+
+  addBodyPart(part: MimeNode): void {
+    (this.bodyParts ??= []).push(part);
+  }
+
+  /** Node.pm::find_parts(qr/./, 1): leaves with a non-empty type, depth-first pre-order. */
+  findLeaves(): MimeNode[] {
+    const ret: MimeNode[] = [];
+    const stack: MimeNode[] = [this];
+    while (stack.length > 0) {
+      const part = stack.pop()!;
+      const leaf = part.isLeaf();
+      if (leaf && part.type !== '') ret.push(part);
+      if (!leaf) {
+        const kids = part.bodyParts!;
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      }
+    }
+    return ret;
+  }
+
+  /** Node.pm::decode(): transfer-decoded body (binary string), or undefined without raw data. */
+  decode(): string | undefined {
+    if (this.decodedBody !== undefined) return this.decodedBody;
+    if (this.raw === undefined) return undefined;
+    const raw = this.raw.join('');
+    const enc = lcAscii(this.headerScalar('content-transfer-encoding'));
+    let out: string;
+    if (enc === 'quoted-printable') {
+      out = qpDecode(raw).replace(RE_CRLF, '\n');
+    } else if (enc === 'base64') {
+      out = base64Decode(raw);
+      if (RE_TEXT_OR_MESSAGE.test(this.type)) out = out.replace(RE_CRLF, '\n');
+    } else {
+      out = raw;
+    }
+    this.decodedBody = out;
+    return out;
+  }
+
+  /** Drop raw and decoded data once a message/rfc822 part has been parsed into children. */
+  releaseBody(): void {
+    this.raw = undefined;
+    this.decodedBody = undefined;
+  }
+}
