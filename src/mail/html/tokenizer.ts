@@ -1,0 +1,610 @@
+// Mirrors HTML::Parser 3.81's lexer (hparser.c parse_buf, parse_start, parse_end, parse_decl,
+// parse_comment, parse_marked_section, parse_process and the eof flush) in its default
+// configuration plus marked_sections => 1, as Mail::SpamAssassin::HTML drives it.
+//
+// It works on Perl's internal buffer (a binary string: Latin-1 bytes, or UTF-8 octets when the
+// input is a character string) because the C code does, byte by byte. One forward pass; text is
+// held back only at the end of a chunk, as the C code does, so the splitting of text events matches.
+
+/** Receiver of lexer events. Names are ASCII-lowercased; `utf8` is the buffer's flag. */
+export interface TokenSink {
+  startDocument?(): void;
+  startTag(name: string, attrs: RawAttr[], utf8: boolean): void;
+  endTag(name: string, utf8: boolean): void;
+  text(raw: string, utf8: boolean, isCdata: boolean): void;
+  comment?(raw: string, utf8: boolean): void;
+  declaration?(raw: string, utf8: boolean): void;
+  process?(raw: string, utf8: boolean): void;
+  endDocument?(): void;
+}
+
+/** One attribute: lowercased name, raw value (quotes removed). Boolean attributes carry their
+ * name as written and are not entity-decoded. */
+export interface RawAttr {
+  name: string;
+  value: string;
+  decode: boolean;
+}
+
+// hctype.h classes: white space is [\t\n\x0B\f\r ] (probed: 0xA0 and 0x85 are not space in 3.81).
+const SPACE = new Uint8Array(256);
+for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) SPACE[c] = 1;
+const isSpace = (c: number): boolean => c < 256 && SPACE[c] === 1;
+const isNameFirst = (c: number): boolean =>
+  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x3a;
+const isNameChar = (c: number): boolean =>
+  isNameFirst(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d;
+const isNotSpaceGt = (c: number): boolean => !isSpace(c) && c !== 0x3e;
+const isNotSpaceEqGt = (c: number): boolean => isNotSpaceGt(c) && c !== 0x3d;
+const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const toLower = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUEST = 0x3f;
+const DASH = 0x2d;
+const LBRACK = 0x5b;
+const RBRACK = 0x5d;
+const DQ = 0x22;
+const SQ = 0x27;
+
+/** Elements whose content is literal text (literal_mode_elem): name -> is_cdata. */
+const LITERAL_MODE = new Map<string, boolean>([
+  ['script', true], ['style', true], ['xmp', true], ['iframe', true], ['plaintext', true],
+  ['title', false], ['textarea', false],
+]);
+
+// Marked section states, ordered: the strongest keyword on the stack wins.
+const MS_NONE = 0;
+const MS_INCLUDE = 1;
+const MS_RCDATA = 2;
+const MS_CDATA = 3;
+const MS_IGNORE = 4;
+const MS_KEYWORDS = new Map([['include', MS_INCLUDE], ['rcdata', MS_RCDATA], ['cdata', MS_CDATA], ['ignore', MS_IGNORE]]);
+
+/** Not a construct here: parse as text. */
+const NOT_MARKUP = -1;
+
+function lowerAscii(s: string): string {
+  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
+}
+
+export class HtmlTokenizer {
+  private buf = '';
+  private bufUtf8 = false;
+  private started = false;
+  private literalMode: string | null = null;
+  private isCdata = false;
+  private msStack: string[][] = [];
+  private ms = MS_NONE;
+  private pendingEndTag: string | null = null;
+  private noDashDashCommentEnd = false;
+  // per parse_buf call
+  private b = '';
+  private end = 0;
+  private utf8 = false;
+
+  constructor(private readonly sink: TokenSink) {}
+
+  /** HTML::Parser::parse($chunk); `utf8` is the chunk's flag (binary string of its buffer). */
+  parse(chunk: string, utf8: boolean): void {
+    if (!this.started) {
+      this.started = true;
+      this.sink.startDocument?.();
+    }
+    let b: string;
+    let u: boolean;
+    if (this.buf !== '') {
+      // sv_catsv upgrades a byte chunk appended to a UTF-8 buffer (chunks we append are ASCII).
+      b = this.buf + chunk;
+      u = this.bufUtf8;
+    } else {
+      b = chunk;
+      u = utf8;
+    }
+    if (b === '') return;
+    this.b = b;
+    this.end = b.length;
+    this.utf8 = u;
+    const s = this.parseBuf(0);
+    if (s >= this.end) {
+      this.buf = '';
+    } else {
+      this.buf = b.slice(s);
+      this.bufUtf8 = u;
+    }
+  }
+
+  /** HTML::Parser::eof. */
+  eof(): void {
+    if (!this.started) {
+      this.started = true;
+      this.sink.startDocument?.();
+    }
+    if (this.buf !== '') {
+      this.b = this.buf;
+      this.end = this.buf.length;
+      this.utf8 = this.bufUtf8;
+      const end = this.end;
+      let s = 0;
+      while (s < end) {
+        if (this.literalMode) {
+          const lm = this.literalMode;
+          if (lm === 'plaintext' || lm === 'xmp' || lm === 'iframe' || lm === 'textarea') break;
+          if (lm === 'script' || lm === 'style') {
+            this.reportEnd(lm, false);
+          } else {
+            this.pendingEndTag = lm;
+          }
+          this.literalMode = null;
+          s = this.parseBuf(s);
+          continue;
+        }
+        if (!this.noDashDashCommentEnd && this.at(s) === LT) {
+          this.noDashDashCommentEnd = true;
+          s = this.parseBuf(s);
+          continue;
+        }
+        if (this.at(s) === LT) {
+          const s1 = s + 1;
+          const c1 = this.at(s1);
+          if (s1 === end || isNameFirst(c1) || c1 === SLASH || c1 === BANG || c1 === QUEST) {
+            this.reportComment(s, end);
+            s = end;
+          }
+        }
+        break;
+      }
+      if (s < end) this.reportText(s, end);
+      this.buf = '';
+    }
+    this.flushPendingEnd();
+    this.sink.endDocument?.();
+    this.started = false;
+    this.literalMode = null;
+    this.isCdata = false;
+  }
+
+  private at(i: number): number {
+    return i < this.end ? this.b.charCodeAt(i) : 0;
+  }
+
+  // ---- event reporting (report_event) ----
+
+  private flushPendingEnd(): void {
+    if (this.pendingEndTag !== null) {
+      const t = this.pendingEndTag;
+      this.pendingEndTag = null;
+      this.reportEnd(t, false);
+    }
+  }
+
+  private reportText(beg: number, end: number): void {
+    if (this.ms === MS_IGNORE) return;
+    this.sink.text(this.b.slice(beg, end), this.utf8, this.isCdata);
+  }
+
+  private reportEnd(name: string, utf8: boolean): void {
+    this.flushPendingEnd();
+    if (this.ms === MS_IGNORE) return;
+    this.sink.endTag(name, utf8);
+  }
+
+  private reportNone(): void {
+    this.flushPendingEnd();
+  }
+
+  private reportComment(beg: number, end: number): void {
+    if (this.ms === MS_IGNORE || !this.sink.comment) return;
+    this.sink.comment(this.b.slice(beg, end), this.utf8);
+  }
+
+  private msUpdate(): void {
+    let ms = MS_NONE;
+    for (const toks of this.msStack) {
+      for (const t of toks) {
+        const v = MS_KEYWORDS.get(t) ?? MS_NONE;
+        if (ms < v) ms = v;
+      }
+    }
+    this.ms = ms;
+    this.isCdata = ms === MS_CDATA;
+  }
+
+  // ---- parse_buf ----
+
+  private parseBuf(beg: number): number {
+    const end = this.end;
+    let s = beg;
+    let t = beg;
+    for (;;) {
+      while (this.literalMode) {
+        const l = this.literalMode;
+        while (s < end && this.b.charCodeAt(s) !== LT) s++;
+        if (s >= end) return t;
+        const endText = s;
+        s++;
+        if (this.at(s) === SLASH) {
+          s++;
+          let li = 0;
+          while (li < l.length && toLower(this.at(s)) === l.charCodeAt(li)) {
+            s++;
+            li++;
+          }
+          if (li === l.length && l !== 'plaintext') {
+            while (isSpace(this.at(s))) s++;
+            if (this.at(s) === GT) {
+              s++;
+              if (t !== endText) this.reportText(t, endText);
+              this.reportEnd(l, this.utf8);
+              this.literalMode = null;
+              this.isCdata = false;
+              t = s;
+            }
+          }
+        }
+      }
+
+      while (this.ms === MS_CDATA || this.ms === MS_RCDATA) {
+        while (s < end && this.b.charCodeAt(s) !== RBRACK) s++;
+        if (this.at(s) === RBRACK && s < end) {
+          const endText = s;
+          s++;
+          if (this.at(s) === RBRACK && this.at(s + 1) === GT) {
+            s += 2;
+            if (t !== endText) this.reportText(t, endText);
+            this.reportNone();
+            t = s;
+            this.msStack.pop();
+            this.msUpdate();
+            continue;
+          }
+        }
+        if (s >= end) return t;
+      }
+
+      // as much text as possible
+      while (s < end && this.b.charCodeAt(s) !== LT) {
+        if (this.ms !== MS_NONE && this.b.charCodeAt(s) === RBRACK) {
+          const endText = s;
+          s++;
+          if (this.at(s) === RBRACK) {
+            s++;
+            if (this.at(s) === GT) {
+              s++;
+              this.reportText(t, endText);
+              this.reportNone();
+              t = s;
+              this.msStack.pop();
+              this.msUpdate();
+              continue;
+            }
+          }
+        }
+        s++;
+      }
+      if (s > end) s = end; // the C code may step over the buffer's NUL terminator here
+      if (s !== t) {
+        if (this.at(s) === LT && s < end) {
+          this.reportText(t, s);
+          t = s;
+        } else {
+          s--;
+          if (isSpace(this.at(s))) {
+            while (s >= t && isSpace(this.at(s))) s--;
+          } else {
+            while (s >= t && !isSpace(this.at(s))) s--;
+            while (s >= t && isSpace(this.at(s))) s--;
+          }
+          s++;
+          if (s !== t) this.reportText(t, s);
+          return s;
+        }
+      }
+
+      if (end - s < 3) return s;
+
+      // next char is '<', at both t and s
+      s++;
+      const c = this.at(s);
+      let newPos: number;
+      if (isNameFirst(c)) newPos = this.parseStart(t);
+      else if (c === SLASH) newPos = this.parseEnd(t);
+      else if (c === BANG) newPos = this.parseDecl(t);
+      else if (c === QUEST) newPos = this.parseProcess(t);
+      else newPos = NOT_MARKUP;
+
+      if (newPos !== NOT_MARKUP) {
+        if (newPos === t) return t; // need more data
+        t = s = newPos;
+      }
+      // else: not a conforming tag, go on treating it as text (the '<' is already skipped)
+    }
+  }
+
+  private skipUntilGt(beg: number): number {
+    const end = this.end;
+    let s = beg;
+    let quote = 0;
+    let prev = 0x20;
+    while (s < end) {
+      const c = this.b.charCodeAt(s);
+      if (!quote && c === GT) return s;
+      if (c === DQ || c === SQ) {
+        if (c === quote) quote = 0;
+        else if (!quote && (prev === 0x20 || prev === 0x3d)) quote = c;
+      }
+      prev = c;
+      s++;
+    }
+    return end;
+  }
+
+  private parseComment(beg: number): number {
+    const end = this.end;
+    let s = beg;
+    if (this.noDashDashCommentEnd) {
+      while (s < end && this.b.charCodeAt(s) !== GT) s++;
+      if (s < end) {
+        s++;
+        this.reportComment(beg - 4, s);
+        return s;
+      }
+      return beg;
+    }
+    for (;;) {
+      while (s < end && this.b.charCodeAt(s) !== DASH) s++;
+      const tokenEnd = s;
+      if (s < end) {
+        s++;
+        if (this.at(s) === DASH) {
+          s++;
+          while (isSpace(this.at(s))) s++;
+          if (this.at(s) === GT) {
+            s++;
+            this.reportComment(beg - 4, s);
+            return s;
+          }
+        }
+        if (s < end) {
+          s = tokenEnd + 1;
+          continue;
+        }
+      }
+      return beg;
+    }
+  }
+
+  private parseMarkedSection(beg: number): number {
+    const end = this.end;
+    let s = beg + 3;
+    const tokens: string[] = [];
+    for (;;) {
+      while (isSpace(this.at(s))) s++;
+      while (isNameFirst(this.at(s))) {
+        const ns = s;
+        s++;
+        while (isNameChar(this.at(s))) s++;
+        const ne = s;
+        while (isSpace(this.at(s))) s++;
+        if (s >= end) return beg;
+        tokens.push(lowerAscii(this.b.slice(ns, ne)));
+      }
+      if (this.at(s) === DASH) {
+        s++;
+        if (this.at(s) !== DASH) return NOT_MARKUP;
+        s++;
+        for (;;) {
+          while (s < end && this.b.charCodeAt(s) !== DASH) s++;
+          if (s >= end) return beg;
+          s++;
+          if (this.at(s) === DASH) {
+            s++;
+            break;
+          }
+        }
+        continue; // FIND_NAMES
+      }
+      break;
+    }
+    if (this.at(s) === LBRACK && s < end) {
+      s++;
+      this.msStack.push(tokens.length ? tokens : ['include']);
+      this.msUpdate();
+      this.reportNone();
+      return s;
+    }
+    return NOT_MARKUP;
+  }
+
+  private parseDecl(beg: number): number {
+    const end = this.end;
+    let s = beg + 2;
+    if (this.at(s) === DASH) {
+      s++;
+      if (s >= end) return beg;
+      if (this.at(s) === DASH) {
+        s++;
+        const tmp = this.parseComment(s);
+        return tmp === s ? beg : tmp;
+      }
+      return this.declFail(beg, s);
+    }
+    if (this.at(s) === LBRACK) {
+      const tmp = this.parseMarkedSection(beg);
+      if (tmp === NOT_MARKUP) return this.declFail(beg, s);
+      return tmp;
+    }
+    if (this.at(s) === GT) {
+      s++;
+      this.reportComment(beg, s);
+      return s;
+    }
+    if (isAlpha(this.at(s))) {
+      const declId = s;
+      s++;
+      while (s < end && isNameChar(this.b.charCodeAt(s))) s++;
+      if (s >= end) return beg;
+      const id = this.b.slice(declId, s).toUpperCase();
+      if (id !== 'DOCTYPE' && id !== 'ENTITY') return this.declFail(beg, s);
+      for (;;) {
+        while (s < end && isSpace(this.b.charCodeAt(s))) s++;
+        if (s >= end) return beg;
+        const c = this.b.charCodeAt(s);
+        if (c === DQ || c === SQ) {
+          s++;
+          while (s < end && this.b.charCodeAt(s) !== c) s++;
+          if (s >= end) return beg;
+          s++;
+        } else if (c === DASH) {
+          s++;
+          if (s >= end) return beg;
+          if (this.b.charCodeAt(s) !== DASH) return this.declFail(beg, s);
+          s++;
+          for (;;) {
+            while (s < end && this.b.charCodeAt(s) !== DASH) s++;
+            if (s >= end) return beg;
+            s++;
+            if (s >= end) return beg;
+            if (this.b.charCodeAt(s) === DASH) {
+              s++;
+              break;
+            }
+          }
+        } else if (c !== GT) {
+          s++;
+          while (s < end && isNotSpaceGt(this.b.charCodeAt(s))) s++;
+          if (s >= end) return beg;
+        } else {
+          break;
+        }
+      }
+      s++;
+      if (this.ms !== MS_IGNORE) {
+        this.flushPendingEnd();
+        this.sink.declaration?.(this.b.slice(beg, s), this.utf8);
+      } else {
+        this.flushPendingEnd();
+      }
+      return s;
+    }
+    return this.declFail(beg, s);
+  }
+
+  /** DECL_FAIL: everything up to the first '>' is a comment. */
+  private declFail(beg: number, from: number): number {
+    const end = this.end;
+    let s = from;
+    while (s < end && this.b.charCodeAt(s) !== GT) s++;
+    if (s < end) {
+      s++;
+      this.reportComment(beg, s);
+      return s;
+    }
+    return beg;
+  }
+
+  private parseProcess(beg: number): number {
+    const end = this.end;
+    let s = beg + 2;
+    while (s < end) {
+      if (this.b.charCodeAt(s) === GT) {
+        s++;
+        this.flushPendingEnd();
+        if (this.ms !== MS_IGNORE) this.sink.process?.(this.b.slice(beg, s), this.utf8);
+        return s;
+      }
+      s++;
+    }
+    return beg;
+  }
+
+  private parseEnd(beg: number): number {
+    const end = this.end;
+    let s = beg + 2;
+    if (isNotSpaceGt(this.at(s))) {
+      const nb = s;
+      s++;
+      while (s < end && isNotSpaceGt(this.b.charCodeAt(s))) s++;
+      const ne = s;
+      s = this.skipUntilGt(s);
+      if (s < end) {
+        s++;
+        this.reportEnd(lowerAscii(this.b.slice(nb, ne)), this.utf8);
+        return s;
+      }
+      return beg;
+    }
+    s = this.skipUntilGt(s);
+    if (s < end) {
+      s++;
+      this.reportComment(beg, s);
+      return s;
+    }
+    return beg;
+  }
+
+  private parseStart(beg: number): number {
+    const end = this.end;
+    const b = this.b;
+    let s = beg + 2;
+    while (s < end && isNotSpaceGt(b.charCodeAt(s))) s++;
+    const tagEnd = s;
+    while (isSpace(this.at(s))) s++;
+    if (s >= end) return beg;
+    const attrs: RawAttr[] = [];
+    while (isNotSpaceGt(this.at(s))) {
+      const nameBeg = s;
+      s++;
+      while (s < end && isNotSpaceEqGt(b.charCodeAt(s))) s++;
+      if (s >= end) return beg;
+      const nameEnd = s;
+      while (isSpace(this.at(s))) s++;
+      if (s >= end) return beg;
+      const rawName = b.slice(nameBeg, nameEnd);
+      if (b.charCodeAt(s) === 0x3d) {
+        s++;
+        while (isSpace(this.at(s))) s++;
+        if (s >= end) return beg;
+        const c = b.charCodeAt(s);
+        if (c === GT) {
+          attrs.push({ name: lowerAscii(rawName), value: '', decode: true });
+          break;
+        }
+        let value: string;
+        if (c === DQ || c === SQ) {
+          const qb = s;
+          s++;
+          while (s < end && b.charCodeAt(s) !== c) s++;
+          if (s >= end) return beg;
+          s++;
+          value = b.slice(qb + 1, s - 1);
+        } else {
+          const ws = s;
+          while (s < end && isNotSpaceGt(b.charCodeAt(s))) s++;
+          if (s >= end) return beg;
+          value = b.slice(ws, s);
+        }
+        attrs.push({ name: lowerAscii(rawName), value, decode: true });
+        while (isSpace(this.at(s))) s++;
+        if (s >= end) return beg;
+      } else {
+        attrs.push({ name: lowerAscii(rawName), value: rawName, decode: false });
+      }
+    }
+    if (this.at(s) !== GT || s >= end) return NOT_MARKUP;
+    s++;
+    const rawTag = b.slice(beg + 1, tagEnd);
+    const tag = lowerAscii(rawTag);
+    this.flushPendingEnd();
+    if (this.ms !== MS_IGNORE) this.sink.startTag(tag, attrs, this.utf8);
+    const cdata = LITERAL_MODE.get(tag);
+    if (cdata !== undefined) {
+      this.literalMode = tag;
+      this.isCdata = cdata;
+    }
+    return s;
+  }
+}
