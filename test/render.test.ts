@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMessage } from '../src/mail/message.js';
+import { collapseWhitespace, renderBody, splitIntoShortLines, truncateRendering } from '../src/mail/render.js';
+import { MAX_BODY_LINE_LENGTH } from '../src/mail/mime.js';
+
+test('split_into_array_of_short_lines: cut after the last space at index <= 2048, else hard cut', () => {
+  const a = 'a'.repeat(2000) + ' ' + 'b'.repeat(100) + '\n';
+  assert.deepEqual(splitIntoShortLines(a), ['a'.repeat(2000) + ' ', 'b'.repeat(100) + '\n']);
+  const b = 'c'.repeat(MAX_BODY_LINE_LENGTH) + ' d';
+  assert.deepEqual(splitIntoShortLines(b), ['c'.repeat(MAX_BODY_LINE_LENGTH) + ' ', 'd']); // 2049 bytes
+  const c = 'e'.repeat(5000);
+  assert.deepEqual(splitIntoShortLines(c).map((l) => l.length), [2048, 2048, 904]);
+  assert.deepEqual(splitIntoShortLines(''), []);
+});
+
+test('whitespace: byte strings use ASCII \\s, character strings Unicode \\s; NUL becomes a newline', () => {
+  assert.equal(collapseWhitespace({ s: 'a\xa0 b\n\n c\x00d', chars: false }), 'a\xa0 b\n c\nd');
+  assert.equal(collapseWhitespace({ s: 'a\xa0 b\u2003c\x85d', chars: true }), 'a b c d');
+});
+
+test('body_part_scan_size truncation: newline, then space within 1024, else hard; code points', () => {
+  const s = 'x'.repeat(60) + '\n' + 'y'.repeat(10);
+  assert.equal(truncateRendering({ s, chars: false }, 50).s, 'x'.repeat(60) + '\n');
+  assert.equal(truncateRendering({ s: 'z'.repeat(2000), chars: false }, 50).s.length, 50);
+  const astral = '\u{1F600}'.repeat(60);
+  const t = truncateRendering({ s: astral, chars: true }, 50);
+  assert.equal(Array.from(t.s).length, 50);
+});
+
+test('visible/invisible/all arrays: subject first (visible, all), parts separated by a newline', () => {
+  const m = parseMessage(Buffer.from('Subject: Hi\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\nContent-Type: image/gif\n\nGIF\n--b\n\ntwo\n--b--\n', 'latin1'));
+  const r = renderBody(m);
+  assert.deepEqual(r.visible, ['Hi\n', 'one\n', 'two']);
+  assert.deepEqual(r.all, r.visible);
+  assert.deepEqual(r.invisible, []);
+});
+
+test('no subject: a bare "\\n" line first; no leaf at all: empty arrays', () => {
+  assert.deepEqual(renderBody(parseMessage(Buffer.from('X: y\n\nbody\n', 'latin1'))).visible, ['\n', 'body ']);
+  const empty = parseMessage(Buffer.from('Subject: s\nContent-Type: multipart/mixed; boundary=b\n\n', 'latin1'));
+  assert.deepEqual(renderBody(empty).visible, []);
+});
