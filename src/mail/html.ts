@@ -1,0 +1,62 @@
+// Mirrors Mail::SpamAssassin::HTML (HTML.pm: new(1,1), parse, get_rendered_text) as driven by
+// Mail::SpamAssassin::Message::Node::rendered (Message/Node.pm) for a text/html part.
+
+import { type PerlStr, utf8Encode } from './perlstr.js';
+import { HtmlTokenizer } from './html/tokenizer.js';
+import { HtmlRenderer, MAX_FORCED_CLOSE, type Chunk } from './html/renderer.js';
+
+export interface HtmlRendering {
+  /** Node.pm visible_rendered: get_rendered_text(invisible => 0). */
+  visible: PerlStr;
+  /** Node.pm invisible_rendered: get_rendered_text(invisible => 1). */
+  invisible: PerlStr;
+  /** Node.pm rendered: get_rendered_text(). */
+  all: PerlStr;
+  /**
+   * The keys of HTML.pm's uri hash (html_results->{uri_detail}, which PerMsgStatus hands to
+   * add_uri_detail_list) in first-insertion order: push_uri's resolved URIs plus the anchor keys
+   * html_tests/html_text create for every <a> (its trimmed raw href, or '' without one).
+   */
+  uris: PerlStr[];
+}
+
+const NBSP_ENTITY = /&nbsp;/g;
+const SELF_CLOSE_BYTES = /<([A-Za-z0-9_]+)[\t\n\x0B\f\r ]*\/>/g;
+const SELF_CLOSE_CHARS =
+  /<([\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+)[\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*\/>/gu;
+const SMART_QUOTES_CHARS = /[\u201C\u201D]/g;
+const SMART_QUOTES_BYTES = /\xE2\x80[\x9C\x9D]/g;
+
+/** Join chunks as Perl's join/.= does: byte chunks are upgraded if any chunk is UTF-8. */
+function joinChunks(chunks: Chunk[]): PerlStr {
+  let u = false;
+  for (const c of chunks) if (c.u) { u = true; break; }
+  if (!u) return { s: chunks.map((c) => c.b).join(''), chars: false };
+  // every chunk as code points: UTF-8 chunks are decoded, byte chunks read as Latin-1
+  const bytes = chunks.map((c) => (c.u ? c.b : utf8Encode(c.b))).join('');
+  return { s: Buffer.from(bytes, 'latin1').toString('utf8'), chars: true };
+}
+
+/** Render one HTML text exactly as Node.pm::rendered does with Mail::SpamAssassin::HTML. */
+export function renderHtml(text: PerlStr): HtmlRendering {
+  // HTML.pm::parse pre-processing
+  let s = text.s.replace(NBSP_ENTITY, ' ');
+  s = s.replace(text.chars ? SELF_CLOSE_CHARS : SELF_CLOSE_BYTES, '<$1>');
+  s = s.replace(text.chars ? SMART_QUOTES_CHARS : SMART_QUOTES_BYTES, '"');
+
+  const renderer = new HtmlRenderer();
+  const tok = new HtmlTokenizer(renderer);
+  tok.parse(text.chars ? utf8Encode(s) : s, text.chars);
+  // bug 7437: close unclosed <style> and <script>
+  for (let i = 0; i < MAX_FORCED_CLOSE && (renderer.inside.get('style') ?? 0) > 0; i++) tok.parse('</style>', false);
+  for (let i = 0; i < MAX_FORCED_CLOSE && (renderer.inside.get('script') ?? 0) > 0; i++) tok.parse('</script>', false);
+  tok.eof();
+
+  const chunks = renderer.chunks;
+  return {
+    all: joinChunks(chunks),
+    visible: joinChunks(chunks.filter((c) => !c.inv)),
+    invisible: joinChunks(chunks.filter((c) => c.inv)),
+    uris: [...renderer.uriState.uris.values()],
+  };
+}

@@ -1,0 +1,329 @@
+// Mirrors Mail::SpamAssassin::HTML's rendering handlers (HTML.pm): html_tag, text_style,
+// close_tag, close_table_tag, html_whitespace, html_tests (anchor bookkeeping), html_text,
+// html_font_invisible and display_text, fed by the HtmlTokenizer events.
+
+import type { PerlStr } from '../perlstr.js';
+import {
+  ELEMENTS, ELEMENTS_TEXT_STYLE, ELEMENTS_URI, ELEMENTS_WHITESPACE, OK_ATTRIBUTES, TRICKS,
+} from '../../data/html-tables.js';
+import { decodeEntities, type SvBuf } from './entities.js';
+import type { RawAttr, TokenSink } from './tokenizer.js';
+import { nameToRgb, parseCssBackground } from './colors.js';
+import { captureTrimmed, isPerlSpace, perlLc, perlNum, perlTrue, reClasses } from './perl.js';
+import { addUriKey, canonUri, htmlUri, type Attrs, type UriState } from './uris.js';
+
+interface Style {
+  tag: string;
+  fgcolor: string;
+  bgcolor: string;
+  size: number;
+  display?: PerlStr;
+  visibility?: PerlStr;
+}
+
+/** One display_text chunk: internal buffer plus its whitespace/invisible bits. */
+export interface Chunk {
+  b: string;
+  u: boolean;
+  ws: boolean;
+  inv: boolean;
+}
+
+/** Internal buffer -> Perl string value (UTF-8 octets decoded when flagged). */
+export function svToPerl(sv: SvBuf): PerlStr {
+  return sv.u ? { s: Buffer.from(sv.b, 'latin1').toString('utf8'), chars: true } : { s: sv.b, chars: false };
+}
+
+const RE = { b: build(false), c: build(true) };
+function build(chars: boolean) {
+  const { S, D, W, flags } = reClasses(chars);
+  return {
+    namespace: new RegExp(`^(?:o|st${D}):(?:${W}|-)+\\/?\\n?$`, flags),
+    colorProp: new RegExp(`^${S}*(background-)?color:`, 'i' + flags),
+    backgroundProp: new RegExp(`^${S}*background:`, flags),
+    otherProp: new RegExp(`^${S}*([a-z_-]+)${S}*:`, 'i' + flags),
+    sizeRel: new RegExp(`^${S}*([+-]${D}+)`, flags),
+    sizeAbs: new RegExp(`^${S}*(${D}+)`, flags),
+  };
+}
+
+// display_text's white space: [ \t\n\r\f\x0b]+ and the two characters "\xC2\xA0" (as UTF-8
+// octets when the chunk is a character string).
+const COLLAPSE_BYTES = /[ \t\n\r\f\x0b]+|\xc2\xa0/g;
+const COLLAPSE_UTF8 = /[ \t\n\r\f\x0b]+|\xc3\x82\xc2\xa0/g;
+
+function hasVisibleChar(sv: SvBuf): boolean {
+  const b = sv.b;
+  const nb = sv.u ? 4 : 2; // length of the encoded "\xC2\xA0" pair
+  const pair = sv.u ? '\xc3\x82\xc2\xa0' : '\xc2\xa0';
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x0b) continue;
+    if ((c === 0xc2 || c === 0xc3) && b.startsWith(pair, i)) {
+      i += nb - 1;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** s/\s*!\s*important$// without backtracking. */
+function stripImportant(v: string, chars: boolean): string {
+  if (!v.endsWith('important')) return v;
+  let i = v.length - 9;
+  while (i > 0 && isPerlSpace(v.charCodeAt(i - 1), chars)) i--;
+  if (i === 0 || v[i - 1] !== '!') return v;
+  i--;
+  while (i > 0 && isPerlSpace(v.charCodeAt(i - 1), chars)) i--;
+  return v.slice(0, i);
+}
+
+function parseHex(c: string): [number, number, number] | null {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})\n?$/.exec(c);
+  return m ? [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16)] : null;
+}
+
+/** Bound on the extra "</style>"/"</script>" chunks HTML.pm feeds (Perl would loop forever). */
+export const MAX_FORCED_CLOSE = 1000;
+
+export class HtmlRenderer implements TokenSink {
+  readonly chunks: Chunk[] = [];
+  readonly inside = new Map<string, number>();
+  readonly uriState: UriState = { uris: new Map(), baseHref: null };
+  private textStyle: Style[] = [];
+  private basefont = 3;
+  private anchorLast: PerlStr = { s: '', chars: false };
+
+  startDocument(): void {
+    this.basefont = 3;
+    this.textStyle.push({ tag: 'default', fgcolor: '#000000', bgcolor: '#ffffff', size: 3 });
+  }
+
+  endDocument(): void {
+    this.textStyle = [];
+  }
+
+  startTag(name: string, attrs: RawAttr[], utf8: boolean): void {
+    const attr: Attrs = new Map();
+    for (const a of attrs) {
+      const key = utf8 ? Buffer.from(a.name, 'latin1').toString('utf8') : a.name;
+      if (attr.has(key)) continue; // HTML::Parser keeps the first of repeated attributes
+      const sv = a.decode ? decodeEntities({ b: a.value, u: utf8 }, false) : { b: a.value, u: utf8 };
+      attr.set(key, svToPerl(sv));
+    }
+    this.htmlTag(utf8 ? Buffer.from(name, 'latin1').toString('utf8') : name, attr, 1, utf8);
+  }
+
+  endTag(name: string, utf8: boolean): void {
+    this.htmlTag(utf8 ? Buffer.from(name, 'latin1').toString('utf8') : name, new Map(), -1, utf8);
+  }
+
+  text(raw: string, utf8: boolean, isCdata: boolean): void {
+    const sv = isCdata ? { b: raw, u: utf8 } : decodeEntities({ b: raw, u: utf8 }, true);
+    this.htmlText(sv);
+  }
+
+  // ---- html_tag ----
+  private htmlTag(tag: string, attr: Attrs, num: number, utf8: boolean): void {
+    const maybeNamespace = (utf8 ? RE.c : RE.b).namespace.test(tag);
+    let n = (this.inside.get(tag) ?? 0) + num;
+    if (n < 0) n = 0;
+    this.inside.set(tag, n);
+    if (maybeNamespace) return;
+    if (!ELEMENTS.has(tag) && !TRICKS.has(tag)) return;
+    if (ELEMENTS_TEXT_STYLE.has(tag)) this.textStyleTag(tag, attr, num);
+    if (ELEMENTS_WHITESPACE.has(tag)) this.htmlWhitespace(tag);
+    if (num === 1) {
+      if (ELEMENTS_URI.has(tag)) htmlUri(this.uriState, tag, attr, utf8);
+      this.htmlTests(tag, attr);
+    }
+  }
+
+  private htmlWhitespace(tag: string): void {
+    if (tag === 'br' || tag === 'div') this.displayText({ b: '\n', u: false }, true, false);
+    else if (/^(?:li|t[hd]|d[td]|embed|h[0-9])$/.test(tag)) this.displayText({ b: ' ', u: false }, true, false);
+    else if (/^(?:p|hr|blockquote|pre|listing|plaintext|xmp|title)$/.test(tag)) {
+      this.displayText({ b: '\n\n', u: false }, true, false);
+    }
+  }
+
+  private htmlTests(tag: string, attr: Attrs): void {
+    if (tag === 'img' && (this.inside.get('a') ?? 0) > 0) addUriKey(this.uriState, this.anchorLast);
+    if (tag === 'a') {
+      const href = attr.get('href');
+      this.anchorLast = href !== undefined ? canonUri(href) : { s: '', chars: false };
+      addUriKey(this.uriState, this.anchorLast);
+    }
+  }
+
+  // ---- text_style ----
+  private top(): Style {
+    return this.textStyle[this.textStyle.length - 1]!;
+  }
+
+  private textStyleTag(tagIn: string, attr: Attrs, num: number): void {
+    const tag = tagIn === 'th' ? 'td' : tagIn;
+    if (num !== 1) {
+      if (tag !== 'body') this.closeTag(tag);
+      return;
+    }
+    if (tag === 'basefont') {
+      const size = attr.get('size');
+      const m = size ? (size.chars ? RE.c : RE.b).sizeAbs.exec(size.s) : null;
+      if (m) {
+        this.basefont = perlNum(m[1]!);
+        return;
+      }
+    }
+    if (tag === 'td' || tag === 'tr') this.closeTableTag(tag);
+    const nw: Style = { ...this.top(), tag };
+    if (tag === 'big' || tag === 'small') {
+      nw.size += tag === 'big' ? 1 : -1;
+      this.textStyle.push(nw);
+      return;
+    }
+    const ok = OK_ATTRIBUTES.get(tag);
+    for (const [name, value] of attr) {
+      if (!ok || !ok.has(name)) continue;
+      if (name === 'text' || name === 'color') {
+        nw.fgcolor = nameToRgb(value);
+      } else if (name === 'size') {
+        const re = value.chars ? RE.c : RE.b;
+        let m = re.sizeRel.exec(value.s);
+        if (m) nw.size = this.basefont + perlNum(m[1]!);
+        else if ((m = re.sizeAbs.exec(value.s))) nw.size = perlNum(m[1]!);
+      } else if (name === 'style') {
+        this.applyStyle(nw, value);
+      }
+      // bgcolor: HTML.pm rewrites the attribute, not the style (no effect); others are inert
+    }
+    this.textStyle.push(nw);
+  }
+
+  private applyStyle(nw: Style, style: PerlStr): void {
+    const re = style.chars ? RE.c : RE.b;
+    for (const part of style.s.split(';')) {
+      let m = re.colorProp.exec(part);
+      if (m) {
+        const v = captureTrimmed(part.slice(m[0].length), style.chars, false);
+        if (v !== null) {
+          const which = m[1] !== undefined ? 'bgcolor' : 'fgcolor';
+          const value = stripImportant(perlLc({ s: v, chars: style.chars }), style.chars);
+          if (value.includes('rgb')) {
+            const rgb = value.replace(/[^0-9,]/g, '').split(',');
+            while (rgb.length && rgb[rgb.length - 1] === '') rgb.pop();
+            nw[which] = '#' + [0, 1, 2].map((i) => {
+              const x = rgb[i];
+              if (x === undefined || !perlTrue(x)) return '00';
+              const n = perlNum(x);
+              return (n > 255 ? 255 : n).toString(16).padStart(2, '0');
+            }).join('');
+          } else if (value === 'inherit') {
+            // ignored
+          } else if (value === 'transparent') {
+            nw[which] = value;
+          } else {
+            nw[which] = nameToRgb({ s: value, chars: style.chars });
+          }
+          continue;
+        }
+      }
+      m = re.backgroundProp.exec(part);
+      if (m) {
+        const v = captureTrimmed(part.slice(m[0].length), style.chars, false);
+        if (v !== null) {
+          const layers = parseCssBackground(perlLc({ s: v, chars: style.chars }));
+          for (const value of layers[layers.length - 1] ?? []) {
+            const color = nameToRgb({ s: value, chars: style.chars });
+            if (color !== 'invalid') {
+              nw.bgcolor = color;
+              break;
+            }
+          }
+          continue;
+        }
+      }
+      m = re.otherProp.exec(part);
+      if (m) {
+        const v = captureTrimmed(part.slice(m[0].length), style.chars, true);
+        if (v !== null) {
+          if (m[1] === 'display') nw.display = { s: v, chars: style.chars };
+          else if (m[1] === 'visibility') nw.visibility = { s: v, chars: style.chars };
+        }
+      }
+    }
+    if (nw.bgcolor === 'transparent') nw.bgcolor = this.top().bgcolor;
+    if (nw.fgcolor === 'transparent') nw.fgcolor = nw.bgcolor;
+  }
+
+  private closeTableTag(tag: string): void {
+    if (!this.textStyle.some((s) => s.tag === tag)) return;
+    while (this.textStyle.length) {
+      const top = this.top().tag;
+      if (!perlTrue(top)) break;
+      if ((tag === 'td' && (top === 'font' || top === 'td')) || (tag === 'tr' && (top === 'font' || top === 'td' || top === 'tr'))) {
+        this.textStyle.pop();
+      } else {
+        break;
+      }
+    }
+  }
+
+  private closeTag(tag: string): void {
+    if (!this.textStyle.some((s) => s.tag === tag)) return;
+    while (this.textStyle.length) {
+      if (this.textStyle.pop()!.tag === tag) break;
+    }
+  }
+
+  // ---- html_text / display_text ----
+  private htmlText(sv: SvBuf): void {
+    if ((this.inside.get('script') ?? 0) > 0) return;
+    if ((this.inside.get('style') ?? 0) > 0) return;
+    if ((this.inside.get('a') ?? 0) > 0) addUriKey(this.uriState, this.anchorLast);
+    const invisible = hasVisibleChar(sv) ? this.fontInvisible() : false;
+    this.displayText(sv, false, invisible);
+  }
+
+  private fontInvisible(): boolean {
+    const st = this.top();
+    const fg = st.fgcolor;
+    const bg = st.bgcolor;
+    if (fg.slice(-6) === bg.slice(-6)) return true;
+    const f = parseHex(fg);
+    if (f) {
+      const b = parseHex(bg);
+      if (b) {
+        const r = f[0] - b[0];
+        const g = f[1] - b[1];
+        const bl = f[2] - b[2];
+        const distance = ((0.2126 * r) ** 2 + (0.7152 * g) ** 2 + (0.0722 * bl) ** 2) ** 0.5;
+        if (distance < 12) return true;
+      }
+    }
+    if (fg === 'invalid' || bg === 'invalid') return true;
+    if (st.size <= 1) return true;
+    if (st.display && perlTrue(st.display.s) && perlLc(st.display) === 'none') return true;
+    if (st.visibility && perlTrue(st.visibility.s) && perlLc(st.visibility) === 'hidden') return true;
+    return false;
+  }
+
+  private displayText(sv: SvBuf, whitespace: boolean, invisible: boolean): void {
+    const chunks = this.chunks;
+    const last = chunks[chunks.length - 1];
+    let b = sv.b;
+    if (whitespace) {
+      if (last && !last.ws && !last.inv) {
+        // s/ $//: a space at the end, or before a final "\n"
+        if (last.b.endsWith(' ')) last.b = last.b.slice(0, -1);
+        else if (last.b.endsWith(' \n')) last.b = last.b.slice(0, -2) + '\n';
+      }
+    } else {
+      b = b.replace(sv.u ? COLLAPSE_UTF8 : COLLAPSE_BYTES, ' ');
+      if (last && !invisible && last.ws && b.startsWith(' ')) b = b.slice(1);
+    }
+    chunks.push({ b, u: sv.u, ws: whitespace, inv: invisible });
+  }
+}
+
