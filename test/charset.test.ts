@@ -195,7 +195,7 @@ test('UTF-8 strict and lax: structured and random sequences', { skip: SKIP }, ()
   report('UTF-8', compareDecodes(cases));
 });
 
-test('UTF-16/32, UCS-2, UTF-7, ISO-2022-JP: random sequences', { skip: SKIP }, () => {
+test('UTF-16/32, UCS-2, UTF-7, ISO-2022-JP/KR, HZ: random sequences', { skip: SKIP }, () => {
   const cases: Case[] = [];
   const n = EXHAUSTIVE ? 4000 : 300;
   const u16 = [0x00, 0x20, 0x41, 0xd8, 0xdb, 0xdc, 0xdf, 0xfd, 0xd0, 0xfe, 0xff, 0x10, 0x11];
@@ -219,6 +219,16 @@ test('UTF-16/32, UCS-2, UTF-7, ISO-2022-JP: random sequences', { skip: SKIP }, (
     for (const name of ['iso-2022-jp', 'iso-2022-jp-1', '7bit-jis']) cases.push({ name, data: s, check: i % 2 ? 'subst' : 'croak' });
   }
   cases.push({ name: 'iso-2022-jp', data: 'Subject \x1b$B$3$s$K$A$O\x1b(B!', check: 'croak' });
+  const kr = ['\x1b$)C', '\x0e', '\x0f', '\x1b', '0', '!', 'F', '~', '\n', 'A', '\xb0', '\xa1'];
+  const hz = ['~{', '~}', '~~', '~\n', '~', '0', '!', 'F', 'w', 'x', '~', '\n', 'A', '\xb0', '<'];
+  for (let i = 0; i < n * 2; i++) {
+    for (const [name, alpha] of [['iso-2022-kr', kr], ['hz', hz]] as const) {
+      let s = '';
+      const len = Math.floor(r() * 12);
+      for (let j = 0; j < len; j++) s += alpha[Math.floor(r() * alpha.length)];
+      cases.push({ name, data: s, check: i % 2 ? 'subst' : 'croak' });
+    }
+  }
   report('UTF-16/32/UCS-2/UTF-7/ISO-2022-JP', compareDecodes(cases));
 });
 

@@ -2,12 +2,12 @@
 // decoders of Perl's Encode 3.17 (see src/mail/charset/*). Spec: sa-bayes-spec.md sections 2.3, 2.7-2.9.
 import { bytes, chars, type PerlStr, utf8Encode } from './perlstr.js';
 import { findEncoding } from './charset/alias.js';
-import { decodeAs, isSupported } from './charset/decode.js';
+import { decodeAs, decodePerl, isSupported } from './charset/decode.js';
 import { decodeUtf8 } from './charset/utf8.js';
 import { decodeUnicode, UNICODE_FORMS, type UnicodeForm } from './charset/utf16.js';
 
 export { findEncoding } from './charset/alias.js';
-export { decodeAs, isSupported, type Check } from './charset/decode.js';
+export { decodeAs, decodePerl, isSupported, type Check } from './charset/decode.js';
 
 const DECLARED_ASCII = /^(?:(?:US-)?ASCII|ANSI[_ ]?X3\.4-(?:1986|1968)|ISO646-US)$/i;
 const DECLARED_ASCII_COMPATIBLE =
@@ -66,6 +66,7 @@ export function normalize(data: string, charset: string | undefined, returnDecod
   if (!has8 && (DECLARED_ASCII.test(label) || DECLARED_ASCII_COMPATIBLE.test(label))) return bytes(data);
 
   let rv: string | undefined;
+  let rvChars = true; // Perl's utf8 flag of $rv (false only for some UTF-7/HZ results)
   let triedUtf8 = false;
   if (has8 && !insist) {
     rv = decodeUtf8(data, true, 'croak');
@@ -84,7 +85,11 @@ export function normalize(data: string, charset: string | undefined, returnDecod
   } else if (charset !== undefined) {
     const { chset, name } = declaredDecoder(label);
     if (name !== undefined && !(triedUtf8 && chset === 'UTF-8')) {
-      rv = decodeAs(name, data, insist ? 'subst' : 'croak');
+      const r = decodePerl(name, data, insist ? 'subst' : 'croak');
+      if (r) {
+        rv = r.s;
+        rvChars = r.chars;
+      }
     }
   }
 
@@ -92,5 +97,6 @@ export function normalize(data: string, charset: string | undefined, returnDecod
   if (rv === undefined && W1252_GUESS.test(data)) rv = decodeAs('cp1252', data, 'croak');
   // (Encode::Detect::Detector step: module not installed, skipped)
   rv ??= decodeAs('cp1252', data, 'lax')!;
-  return returnDecoded ? chars(rv) : bytes(utf8Encode(rv));
+  // utf8::encode of an unflagged string encodes its bytes as Latin-1 characters: the same octets
+  return returnDecoded ? { s: rv, chars: rvChars } : bytes(utf8Encode(rv));
 }

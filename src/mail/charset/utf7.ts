@@ -25,14 +25,19 @@ function base64Bytes(s: string): string {
 
 const SCAN = /([^+]+)|(\+-)|\+([A-Za-z0-9+/]+)-?|(\+)/gy;
 
-export function decodeUtf7(data: string): string {
+/** `chars` is false when no base64 run was met: Perl's result then stays a byte string. */
+export function decodeUtf7(data: string): { s: string; chars: boolean } {
   let out = '';
+  let chars = false;
   SCAN.lastIndex = 0;
   let m: RegExpExecArray | null;
   while (SCAN.lastIndex < data.length && (m = SCAN.exec(data)) !== null) {
     if (m[1] !== undefined) out += m[1];
     else if (m[2] !== undefined || m[4] !== undefined) out += '+';
-    else out += decodeUnicode(UNICODE_FORMS['UTF-16BE']!, base64Bytes(m[3]!), false)!;
+    else {
+      out += decodeUnicode(UNICODE_FORMS['UTF-16BE']!, base64Bytes(m[3]!), false)!;
+      chars = true;
+    }
   }
-  return out;
+  return { s: out, chars };
 }
