@@ -30,10 +30,13 @@ const RE_TEXT_KEEP = /^text\/(?:x-vcard|calendar|html)\n?$/;
 // tr/\000-\040\177-\377\042\050\051\054\072-\077\100\133-\135//d
 const RE_BAD_TYPE_CHARS = /[\x00-\x20\x7f-\xff"(),:-?@[-\]]/g;
 const RE_ASCII_UPPER = /[A-Z]+/g;
+// eslint-disable-next-line no-control-regex
+const RE_NON_ASCII = /[^\x00-\x7f]/;
 
 /** Perl lc on a byte string: ASCII letters only. */
 export function lcAscii(s: string): string {
-  return s.replace(RE_ASCII_UPPER, (m) => m.toLowerCase());
+  // toLowerCase would also fold Latin-1 letters (\xC0-\xDE), so it is only used on pure ASCII.
+  return RE_NON_ASCII.test(s) ? s.replace(RE_ASCII_UPPER, (m) => m.toLowerCase()) : s.toLowerCase();
 }
 
 /** Perl truthiness of a string: '' and '0' are false. */
