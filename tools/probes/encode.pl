@@ -12,7 +12,6 @@
 use strict;
 use warnings;
 use Encode ();
-use Mail::SpamAssassin::Message::Node ();
 
 $| = 0;
 my %MODE = (croak => Encode::FB_CROAK() | Encode::LEAVE_SRC(), subst => Encode::LEAVE_SRC(), lax => undef);
@@ -37,6 +36,7 @@ while (my $line = <STDIN>) {
     };
     print $ok ? 'ok ' . cps($rv) : 'err', "\n";
   } elsif ($cmd eq 'norm') {
+    require Mail::SpamAssassin::Message::Node;  # loaded on first use: it is slow to load
     my $label = $f[0] eq '-' ? undef : unhex($f[0]);
     my $data = unhex($f[3]);
     my $rv = do {

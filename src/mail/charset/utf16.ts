@@ -43,7 +43,7 @@ export function decodeUnicode(f: UnicodeForm, data: string, croak: boolean): str
     else if (size === 2 && bom === 0xfffe) { le = true; i = size; }
     else if (size === 4 && bom === 0xfffe0000) { le = true; i = size; }
   }
-  const out = new StrBuilder();
+  const out = new StrBuilder(data.length + 16);
   while (i + size <= n) {
     let ord = unpack(data, i, size, le);
     i += size;

@@ -67,7 +67,7 @@ export function decodeUtf8(data: string, strict: boolean, mode: 'croak' | 'subst
     // malformed somewhere: slow path below
   }
   const n = buf.length;
-  const out = new StrBuilder();
+  const out = new StrBuilder(n + 16);
   let i = 0;
   while (i < n) {
     const b = buf[i]!;
