@@ -98,11 +98,11 @@ export interface Diff {
   got: string;
 }
 
-/** Compare one part; flags are compared only where they are observable (non-ASCII text). */
+/** Compare one part, utf8 flags included. */
 export function compareParts(p: HtmlPart): Diff[] {
   const r = renderHtml(p.input);
   const diffs: Diff[] = [];
-  const norm = (x: PerlStr): string => (/[^\x00-\x7f]/.test(x.s) ? esc(x) : esc({ s: x.s, chars: false }));
+  const norm = esc;
   for (const f of ['all', 'visible', 'invisible'] as const) {
     if (norm(p[f]) !== norm(r[f])) diffs.push({ id: p.id, field: f, want: esc(p[f]), got: esc(r[f]) });
   }

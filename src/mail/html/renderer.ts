@@ -19,6 +19,8 @@ interface Style {
   size: number;
   display?: PerlStr;
   visibility?: PerlStr;
+  /** html_font_invisible's verdict, computed once per style entry. */
+  inv?: boolean;
 }
 
 /** One display_text chunk: internal buffer plus its whitespace/invisible bits. */
@@ -177,7 +179,7 @@ export class HtmlRenderer implements TokenSink {
       }
     }
     if (tag === 'td' || tag === 'tr') this.closeTableTag(tag);
-    const nw: Style = { ...this.top(), tag };
+    const nw: Style = { ...this.top(), tag, inv: undefined };
     if (tag === 'big' || tag === 'small') {
       nw.size += tag === 'big' ? 1 : -1;
       this.textStyle.push(nw);
@@ -288,6 +290,11 @@ export class HtmlRenderer implements TokenSink {
 
   private fontInvisible(): boolean {
     const st = this.top();
+    if (st.inv === undefined) st.inv = this.styleInvisible(st);
+    return st.inv;
+  }
+
+  private styleInvisible(st: Style): boolean {
     const fg = st.fgcolor;
     const bg = st.bgcolor;
     if (fg.slice(-6) === bg.slice(-6)) return true;
