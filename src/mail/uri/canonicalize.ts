@@ -1,0 +1,205 @@
+// Mirrors Mail::SpamAssassin::Util::uri_list_canonicalize, url_encode and decode_ulong_to_ip (Util.pm).
+import type { PerlStr } from '../perlstr.js';
+import { isDomainValid } from './domain.js';
+import { idnToAscii } from './idn.js';
+import { lc, SPACE_BYTES, SPACE_CHARS } from './perl-text.js';
+import { redirectTarget } from './redirectors.js';
+
+const TRIM_BYTES_START = new RegExp(`^[${SPACE_BYTES}]+`);
+const TRIM_BYTES_END = new RegExp(`[${SPACE_BYTES}]+$`);
+const TRIM_CHARS_START = new RegExp(`^[${SPACE_CHARS}]+`);
+const TRIM_CHARS_END = new RegExp(`[${SPACE_CHARS}]+$`);
+
+const ESCAPE_SPLIT = /(%[0-9a-fA-F]{2})/;
+const ESCAPE_KEEP = /(20|7f|[0189a-fA-F][0-9a-fA-F])/i;
+// eslint-disable-next-line no-control-regex
+const ENCODE_CHARS = /[\x00-\x20\x7f-\xff"%<>]/g;
+
+/**
+ * Util.pm url_encode (which decodes): %XX escapes of 0x21-0x7E become the character; other escapes stay;
+ * in the remaining text every code point 0x00-0x20, 0x7F-0xFF and `"`, `%`, `<`, `>` becomes %xx.
+ */
+export function urlEncode(url: string): string {
+  const pieces = url.split(ESCAPE_SPLIT);
+  let out = '';
+  for (const piece of pieces) {
+    if (piece.length === 3 && ESCAPE_SPLIT.test(piece)) {
+      if (ESCAPE_KEEP.test(piece)) out += piece;
+      else out += piece.replace(/%([2-7][0-9a-fA-F])/, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    } else {
+      out += piece.replace(ENCODE_CHARS, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+    }
+  }
+  return out;
+}
+
+const TWO64 = 1n << 64n;
+const TWO63 = 1n << 63n;
+
+/** Util.pm decode_ulong_to_ip: join('.', unpack('CCCC', pack('H*', sprintf('%08lx', n)))). */
+export function decodeUlongToIp(decimal: string): string {
+  let v = BigInt(decimal);
+  if (v >= TWO64) v = TWO64 - 1n; // Perl numifies to an NV; %lx saturates
+  let hex = v.toString(16).padStart(8, '0');
+  if (hex.length % 2) hex += '0'; // pack H* pads the last nibble
+  const octets: number[] = [];
+  for (let i = 0; i < 8 && i < hex.length; i += 2) octets.push(parseInt(hex.slice(i, i + 2), 16));
+  return octets.join('.');
+}
+
+/** sprintf("%d", hex($h)) in Perl: UV reinterpreted as IV; overflow (NV >= 2^64) prints -1. */
+function perlHexToDecimal(h: string): string {
+  const v = BigInt('0x' + h);
+  if (v >= TWO64) return '-1';
+  return (v >= TWO63 ? v - TWO64 : v).toString();
+}
+
+const IP_CHUNKS = /^((?:0x[0-9a-f]+|\d+)\.)((?:0x[0-9a-f]+|\d+)\.)((?:0x[0-9a-f]+|\d+)\.)(0x[0-9a-f]+|\d+)\n?$/i;
+const OCTAL_OCTET = /^0+([1-3][0-7]{0,2}|[4-7][0-7]?)\b/;
+
+function fixOctet(octet: string): string {
+  let o = octet.replace(/^0x([0-9a-f]+)/i, (_m, h: string) => perlHexToDecimal(h));
+  o = o.replace(OCTAL_OCTET, (_m, d: string) => String(parseInt(d, 8)));
+  return o.replace(/^0+/, '');
+}
+
+const HOST_PARTS = /^(https?:\/\/)([^@/?#]*@)?([^/?#:]+)((?::([0-9]*))?[^\n]*)$/i;
+const WORD_BYTE = /[A-Za-z0-9_]/;
+const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
+
+/** Perl `\b` right after a prefix of `s` of length `i` (the prefix ends in a word character). */
+function boundaryAfter(s: string, i: number, chars: boolean): boolean {
+  if (i >= s.length) return true;
+  const next = String.fromCodePoint(s.codePointAt(i)!);
+  return !(chars ? WORD_CHAR : WORD_BYTE).test(next);
+}
+
+function perlLength(s: string, chars: boolean): number {
+  if (!chars || s.length > 2) return s.length; // only "<= 1" matters below
+  return [...s].length;
+}
+
+/**
+ * Util.pm uri_list_canonicalize(redirector_patterns, [uris], registryboundaries): every input (cleaned of
+ * newlines, surrounding whitespace and CRs) plus its variants, duplicates removed, in discovery order.
+ * All variants carry the flag of the input they derive from (Perl concatenation with that input's parts).
+ */
+export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
+  const uris: PerlStr[] = input.map((u) => ({ s: u.s, chars: u.chars }));
+  const nuris: PerlStr[] = [];
+  for (let i = 0; i < uris.length; i++) {
+    const chars = uris[i]!.chars;
+    const mk = (s: string): PerlStr => ({ s, chars });
+    let uri = uris[i]!.s.replace(/\n/g, '');
+    uri = chars
+      ? uri.replace(TRIM_CHARS_START, '').replace(TRIM_CHARS_END, '')
+      : uri.replace(TRIM_BYTES_START, '').replace(TRIM_BYTES_END, '');
+    uri = uri.replace(/\r/g, '');
+    uris[i] = mk(uri);
+
+    if (perlLength(uri, chars) <= 1 || /^(?:[#?&]|\/(?!\/))/.test(uri)) continue;
+
+    let nuri = uri;
+    if (/^mailto:/i.test(nuri) || /^[^:]*@/.test(nuri)) {
+      let m = /^([^@]+@[^?]+)\?/.exec(nuri);
+      if (m) nuris.push(mk(m[1]!));
+      m = /^([^@]+@[^?&]+)&/.exec(nuri);
+      if (m) nuris.push(mk(m[1]!));
+      if (nuri.includes('%20')) {
+        m = /^(?:mailto:)?(?:%20)*([^@]+@[^?&%]+)/.exec(nuri);
+        if (m) nuris.push(mk('mailto:' + m[1]!));
+      }
+      m = /^[^?&]*<([^@>]+@[^>]+)>/.exec(nuri);
+      if (m) nuris.push(mk('mailto:' + m[1]!));
+      continue;
+    }
+
+    nuri = nuri.replace(/\\/g, '/');
+    nuri = nuri.replace(/^(https?:)\/{0,2}/i, '$1//');
+    if (/%[0-9a-fA-F]{2}/.test(nuri)) nuri = urlEncode(nuri);
+    if (!/^[-_a-z0-9]+:/i.test(nuri)) nuri = (nuri.startsWith('ftp.') ? 'ftp://' : 'http://') + nuri;
+    nuri = nuri.replace(/^(https?:\/\/[^/?#]+)([?#])/i, '$1/$2');
+    nuri = nuri.replace(/&#0*(3[3-9]|[4-9][0-9]|1[01][0-9]|12[0-6]);/g, (_m, d: string) =>
+      String.fromCharCode(Number(d)),
+    );
+    nuri = nuri.replace(/&#x0*(2[1-9]|[3-6][a-fA-F0-9]|7[0-9a-eA-E]);/g, (_m, h: string) =>
+      String.fromCharCode(parseInt(h, 16)),
+    );
+    nuri = nuri.replace(/&#(?:x2e|12290|x3002|65294|xff0e|65377|xff61);/gi, '.');
+    if (nuri !== uri) nuris.push(mk(nuri));
+
+    const hm = HOST_PARTS.exec(nuri);
+    if (!hm) continue;
+    const proto = hm[1]!;
+    let host = hm[3]!;
+    const rest = hm[4]!;
+    const auth = hm[2] ?? '';
+    let port = hm[5] ?? '';
+    let restNoport: string | undefined;
+    if (port === '') {
+      port = proto === 'http://' ? '80' : '443';
+    } else {
+      restNoport = rest;
+      if (proto === 'http://') {
+        if (restNoport.startsWith(':80') && boundaryAfter(restNoport, 3, chars)) {
+          restNoport = restNoport.slice(3);
+          nuris.push(mk(proto + host + restNoport));
+        }
+      } else if (restNoport.startsWith(':443') && boundaryAfter(restNoport, 4, chars)) {
+        restNoport = restNoport.slice(4);
+        nuris.push(mk(proto + host + restNoport));
+      }
+    }
+
+    const nhost = idnToAscii({ s: host, chars });
+    if (nhost !== lc({ s: host, chars })) {
+      nuris.push(mk(proto + nhost + rest));
+      if (restNoport !== undefined && restNoport !== '' && restNoport !== '0') nuris.push(mk(proto + nhost + restNoport));
+      host = nhost;
+    }
+
+    // eslint-disable-next-line no-control-regex
+    const noCtl = host.replace(/[\x00-\x20]/g, '');
+    if (noCtl !== host) {
+      host = noCtl;
+      nuris.push(mk(proto + host + rest));
+    }
+
+    const target = redirectTarget(proto + host + rest, rest);
+    if (target !== undefined) uris.push(mk(target));
+
+    const noAuth = host.replace(/^[^@]+@/, '');
+    if (noAuth !== host) {
+      host = noAuth;
+      nuris.push(mk(proto + host + rest));
+    }
+
+    const trimmed = host.replace(/[^0-9A-Za-z]+$/, '');
+    if (trimmed !== host) {
+      host = trimmed;
+      nuris.push(mk(proto + host + rest));
+    }
+
+    const ip = IP_CHUNKS.exec(host);
+    if (ip) {
+      const chunks = [ip[1]!, ip[2]!, ip[3]!, ip[4]!].map(fixOctet);
+      nuris.push(mk(proto + chunks.join('') + rest));
+    } else if (/^0x[0-9a-f]+$/i.test(host)) {
+      const m = /^0x[0-9a-f]*?([0-9a-f]{1,8})$/i.exec(host)!;
+      nuris.push(mk(proto + decodeUlongToIp(String(parseInt(m[1]!, 16))) + rest));
+    } else if (/^[0-9]+$/.test(host)) {
+      nuris.push(mk(proto + decodeUlongToIp(host) + rest));
+    } else if (proto === 'http://' && auth === '' && nhost !== 'localhost' && port === '80') {
+      const w = /^(?:www\.)?([^.]+)$/.exec(nhost);
+      if (w && !isDomainValid(nhost, false)) nuris.push(mk(proto + 'www.' + w[1]! + '.com' + rest));
+    }
+  }
+  const seen = new Set<string>();
+  const out: PerlStr[] = [];
+  for (const u of [...uris, ...nuris]) {
+    if (seen.has(u.s)) continue;
+    seen.add(u.s);
+    out.push(u);
+  }
+  return out;
+}

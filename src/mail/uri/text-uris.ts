@@ -1,0 +1,139 @@
+// Mirrors Mail::SpamAssassin::PerMsgStatus::_tbirdurire and _process_text_uri_list (PerMsgStatus.pm): the
+// Thunderbird-like scan of the rendered body lines (UTF-8 octets, so the regex works on bytes) for URIs.
+import { VALID_TLDS } from '../../data/uri-tlds.js';
+import { isDomainValid, isFqdnValid } from './domain.js';
+import { urlEncode } from './canonicalize.js';
+
+/** Builds a regex alternation of words as a trie (same matches as a flat alternation when followed by a
+ *  lookahead that only one candidate per position can pass, as SpamAssassin's TLD pattern is). */
+export function trieAlternation(words: readonly string[]): string {
+  interface Node {
+    end: boolean;
+    kids: Map<string, Node>;
+  }
+  const root: Node = { end: false, kids: new Map() };
+  for (const w of words) {
+    let n = root;
+    for (const ch of w) {
+      let k = n.kids.get(ch);
+      if (!k) {
+        k = { end: false, kids: new Map() };
+        n.kids.set(ch, k);
+      }
+      n = k;
+    }
+    n.end = true;
+  }
+  const esc = (c: string): string => (/[a-z0-9]/i.test(c) ? c : '\\' + c);
+  const emit = (n: Node): string => {
+    const alts = [...n.kids.keys()].sort().map((c) => esc(c) + emit(n.kids.get(c)!));
+    if (alts.length === 0) return '';
+    const body = alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
+    if (!n.end) return body;
+    return alts.length === 1 && alts[0]!.length === 1 ? `${body}?` : `(?:${body})?`;
+  };
+  return `(?:${emit(root)})`;
+}
+
+// Character classes of _tbirdurire on byte strings (\s = [\t\n\x0B\f\r ]).
+const SP = '\\t\\n\\x0B\\f\\r ';
+const START_DELIM = `><"'\`,{\\[(|${SP}\\x1b\\xa0`;
+const END_DELIM = `><"\`}\\]{\\[|${SP}\\x1b\\xa0`;
+const END_DELIM_EMAIL = `${END_DELIM},('\\x80-\\xff`;
+const END_DELIM_PLUS_AT = `${END_DELIM_EMAIL}@`;
+const SC_START_DELIM = `[!"#$&'()*+,/:;<=>?@\\[\\\\\\]^\`{|}~${SP}\\x1b\\xa0]`;
+
+const TLDS_RE = `(?<![a-zA-Z0-9-])${trieAlternation(VALID_TLDS)}(?!(?:[a-zA-Z0-9-]|\\.[a-zA-Z0-9]))`;
+const URI_SCHEMELESS = `([a-z\\d][a-z\\d._-]{0,251}\\.${TLDS_RE})\\.?(?::\\d{1,5})?(?:\\/[^${END_DELIM}]{1,2048})?`;
+const URI_KNOWN_SCHEME = `(?:(?:https?|ftp):\\/\\/|(?:www\\d{0,2}|ftp)\\.)[^${END_DELIM}]{1,2048}`;
+const URI_MAIL_SCHEME = `(?:mailto:[^${END_DELIM_EMAIL}]{1,2048}|[^${END_DELIM_PLUS_AT}]{1,251}@[^${END_DELIM_EMAIL}]{1,251})`;
+
+/**
+ * The _tbirdurire source (use with flags 'gi'). Groups: 1 scheme, 2 mail, 3 schemeless, 4 schemeless host.
+ * `withMail: false` leaves out the mail alternative (it needs an '@': same matches on lines without one),
+ * `withScheme: false` the scheme alternative (it needs "://", "www" or "ftp."); groups keep their numbers.
+ */
+export function tbirdUriSource(withScheme = true, withMail = true): string {
+  const never = '(?!)';
+  return (
+    `(?:\\b|(?<=\\x1b\\([^\\n])|(?<=[${START_DELIM}]))` +
+    `(?:(?:(${withScheme ? URI_KNOWN_SCHEME : never})(?=(?:[${END_DELIM}]|$)))|` +
+    `(?:(${withMail ? URI_MAIL_SCHEME : never})(?=(?:[${END_DELIM_EMAIL}]|$)))|` +
+    `(?:(?:^|(?<=${SC_START_DELIM}))(${URI_SCHEMELESS})(?=(?:[${END_DELIM}]|$))))`
+  );
+}
+export const TBIRD_URI_RE_SOURCE = tbirdUriSource();
+// Index: (withScheme ? 2 : 0) + (withMail ? 1 : 0).
+const TBIRD_VARIANTS: readonly RegExp[] = [
+  new RegExp(tbirdUriSource(false, false), 'gi'),
+  new RegExp(tbirdUriSource(false, true), 'gi'),
+  new RegExp(tbirdUriSource(true, false), 'gi'),
+  new RegExp(tbirdUriSource(true, true), 'gi'),
+];
+const HAS_SCHEME_HINT = /:\/\/|www|ftp\./i;
+
+/** A URI found in the text and what add_uri_detail_list is called with. */
+export interface TextUri {
+  /** the URI handed to add_uri_detail_list (scheme added when missing) */
+  uri: string;
+}
+
+const TRAILING_PUNCT = /[-~!@#^&*()_+=:;'?,.]*$/;
+const CLOSE_PAREN = /^([^(]*)\)[^\n]*$/;
+
+/**
+ * _process_text_uri_list: the URIs of the rendered "all" lines (byte strings), in discovery order, that
+ * SpamAssassin passes to add_uri_detail_list (with valid_domain = 1). `seen` is per message.
+ */
+export function findTextUris(lines: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  // own RegExp objects per call: lastIndex is per-object state
+  const variants = TBIRD_VARIANTS.map((r) => new RegExp(r));
+  for (const text of lines) {
+    const re = variants[(HAS_SCHEME_HINT.test(text) ? 2 : 0) + (text.includes('@') ? 1 : 0)]!;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      let rawuri = m[1] || m[2] || m[3] || '';
+      const schost = m[4];
+      const rawtype = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
+      rawuri = rawuri.replace(CLOSE_PAREN, '$1');
+      rawuri = rawuri.replace(TRAILING_PUNCT, '');
+      if (seen.has(rawuri)) continue;
+      seen.add(rawuri);
+      if (rawtype === 'mail' && !rawuri.includes('@')) continue;
+      if (schost !== undefined && !isFqdnValid(schost, true)) continue;
+      if (/^[cm]id:/i.test(rawuri)) continue;
+      if (/^\w+:\/{0,2}$/i.test(rawuri)) continue;
+
+      let uri = rawuri;
+      if (!/^(?:https?|ftp|mailto):/i.test(uri)) {
+        if (/^ftp\./i.test(uri)) {
+          uri = 'ftp://' + uri;
+        } else if (/^www\d{0,2}\./i.test(uri)) {
+          uri = 'http://' + uri;
+        } else if (/\/[^\n]+@/.test(uri)) {
+          uri = 'http://' + uri;
+        } else if (uri.includes('@')) {
+          if (!/@[^\n]+?\./.test(uri)) continue;
+          if (uri.includes('&nbsp;')) continue;
+          uri = uri.replace(/^(?:skype|e?-?mail)?:+/i, '');
+          uri = 'mailto:' + uri;
+        } else {
+          if (!uri.includes('.')) continue;
+          uri = 'http://' + uri;
+        }
+      }
+      if (/^mailto:/i.test(uri)) {
+        if (/%[0-9a-f]{2}/i.test(uri)) uri = urlEncode(uri);
+        const hm = /@([^?&>]*)/.exec(uri);
+        if (!hm) continue;
+        const host = hm[1]!.replace(/(?:%20)+$/, '');
+        if (!isDomainValid(host, false)) continue;
+      }
+      out.push(uri);
+    }
+  }
+  return out;
+}
