@@ -3,11 +3,15 @@
 import { SaTrainError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { train } from './train.js';
+import { verify } from './verify.js'; // lead
+import { encrypt } from './encrypt.js'; // issue 7
 
 const HELP = `Usage: sa-train <command> [options]
 
 Commands:
   train     learn a training set (DIR/ham, DIR/spam) and write sa.dat for 'sa-learn --restore'
+  verify    learn a training set with both engines and compare them (parity figures)
+  encrypt   encrypt a training set in place with GnuPG (*.mbox -> *.mbox.gpg, *.eml -> *.eml.gpg)
 
 Run 'sa-train <command> --help' for a command's options.
 `;
@@ -18,6 +22,11 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'train':
       await train(rest, io);
+      return EXIT.OK;
+    case 'verify': // lead
+      return verify(rest, io);
+    case 'encrypt': // issue 7
+      await encrypt(rest, io);
       return EXIT.OK;
     case undefined:
     case '-h':
@@ -40,7 +49,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`sa-train: ${e.describe()}\n`);
       process.exitCode = exitCodeFor(e.code);
     } else if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' && String((e as { code: string }).code).startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`sa-train: ${e.message} (see sa-train train --help)\n`);
+      process.stderr.write(`sa-train: ${e.message} (see sa-train ${process.argv[2] ?? 'train'} --help)\n`);
       process.exitCode = EXIT.USAGE;
     } else {
       process.stderr.write(`sa-train: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -13,6 +13,9 @@ import type { EngineName } from '../engines/engine.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { Progress } from './progress.js';
 import { intArg, fractionArg, choiceArg } from './args.js';
+// --- encrypted sources (issue 7) ---
+import { EncryptedSources, findGpg, loadPassphrase, spoolIsMemoryBacked, type BadSource } from '../sources/gpg.js';
+// --- end encrypted sources ---
 
 /** sa-learn 4.0's default --max-size (ArchiveIterator BIG_BYTES): 500 KiB. */
 export const DEFAULT_MAX_SIZE = 512000;
@@ -41,6 +44,11 @@ Options:
                        the future-date clamp, so a run is reproducible (spamassassin engine: needs libfaketime)
   --sa-config DIR      spamassassin engine: use this site config directory (e.g. /etc/spamassassin)
                        instead of the package's plugin loaders only
+  --passphrase-file F  encrypted sources (*.mbox.gpg, *.eml.gpg): the secret key's passphrase is the
+                       first line of F (default: gpg-agent asks or already holds it)
+  --passphrase-env NAME  the same, from environment variable NAME (never pass it on the command line)
+  --skip-bad-sources   skip and report encrypted files that cannot be decrypted or fail their integrity
+                       check, instead of failing the run
   --quiet              no progress bar and no summary (warnings and errors still go to stderr)
   --json               print a JSON summary on stdout (for cron)
   -h, --help           this help
@@ -67,6 +75,8 @@ export interface TrainSummary {
   spam: ClassSummary;
   ham: ClassSummary;
   ignored: IgnoredEntry[];
+  /** Encrypted files skipped with --skip-bad-sources. */
+  badSources: BadSource[];
   warnings: string[];
 }
 
@@ -86,6 +96,9 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
       'max-per-class': { type: 'string' },
       now: { type: 'string' },
       'sa-config': { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      'passphrase-env': { type: 'string' },
+      'skip-bad-sources': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -140,19 +153,54 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
     }
   }
 
+  // --- encrypted sources (issue 7): gpg, passphrase and the reader, only when the set has such files ---
+  const ac = new AbortController();
+  const badSources: BadSource[] = [];
+  let encrypted: EncryptedSources | undefined;
+  const isEncrypted = (k: string): boolean => k === 'encrypted-mbox' || k === 'encrypted-file';
+  if ([...listings.spam.entries, ...listings.ham.entries].some((e) => isEncrypted(e.kind))) {
+    const gpg = await findGpg();
+    const pass = await loadPassphrase({ file: values['passphrase-file'], envName: values['passphrase-env'] });
+    for (const w of pass.warnings) warn(w);
+    if (engineName === 'spamassassin' && !(await spoolIsMemoryBacked())) {
+      warn('no /dev/shm here: the spamassassin engine spools decrypted messages to a private directory under $TMPDIR; point TMPDIR at a memory-backed file system');
+    }
+    for (const l of [listings.spam, listings.ham]) {
+      const plain = new Set(l.entries.filter((e) => !isEncrypted(e.kind)).map((e) => e.path));
+      for (const e of l.entries) {
+        if (isEncrypted(e.kind) && plain.has(e.path.replace(/\.(?:gpg|asc)$/i, ''))) warn(`${e.path} and its plaintext are both in the training set: their messages are read twice (remove the plaintext, e.g. sa-train encrypt --remove)`);
+      }
+    }
+    encrypted = new EncryptedSources({
+      gpg,
+      passphrase: pass.passphrase,
+      signal: ac.signal,
+      skipBad: values['skip-bad-sources'],
+      onBadSource: (b) => {
+        badSources.push(b);
+        if (!values.json) io.stderr.write(`sa-train: warning: skipped ${b.path}: ${b.message}\n`);
+      },
+    });
+  }
+  // --- end encrypted sources ---
+
   // Messages skipped by the readers (too big). With --max-per-class a class is read twice: count once.
   const tooBig: Record<MessageClass, Set<string>> = { spam: new Set(), ham: new Set() };
   const stats: Record<MessageClass, SelectStats> = { spam: emptySelectStats(), ham: emptySelectStats() };
   const selected = (cls: MessageClass): AsyncIterable<SourceMessage> =>
     selectClass(
-      () => readClass(listings[cls], { maxSize, onSkip: (s) => tooBig[cls].add(s.origin) }),
+      () =>
+        readClass(listings[cls], {
+          maxSize,
+          onSkip: (s) => tooBig[cls].add(s.origin),
+          decrypt: encrypted && ((e) => encrypted!.read(e, cls, { maxSize, onSkip: (s) => tooBig[cls].add(s.origin) })),
+        }),
       cls,
       { sample, seed, maxPerClass },
       stats[cls],
     );
 
   const progress = new Progress(`learning (${engineName})`, !quiet && Boolean(io.stderr.isTTY), io.stderr);
-  const ac = new AbortController();
   const onSignal = (): void => ac.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -176,7 +224,8 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
 
   for (const cls of ['spam', 'ham'] as const) {
     if (result[cls].examined === 0) {
-      const why = stats[cls].read === 0 ? (tooBig[cls].size ? `all ${tooBig[cls].size} are over --max-size` : 'no message found') : 'none selected by --sample/--max-per-class';
+      const nbad = badSources.filter((b) => b.path.startsWith(`${listings[cls].dir}/`)).length;
+      const why = stats[cls].read === 0 ? (tooBig[cls].size ? `all ${tooBig[cls].size} are over --max-size` : nbad ? `no message found (${nbad} encrypted file(s) skipped as bad)` : 'no message found') : 'none selected by --sample/--max-per-class';
       throw new SaTrainError('CLASS_EMPTY', `no ${cls} message to learn in ${listings[cls].dir}: ${why}`, { file: listings[cls].dir });
     }
   }
@@ -216,6 +265,7 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
     spam: summarize('spam'),
     ham: summarize('ham'),
     ignored,
+    badSources,
     warnings,
   };
   if (values.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
@@ -237,6 +287,7 @@ function formatSummary(s: TrainSummary): string {
   return (
     `sa-train: wrote ${s.output}: ${s.nspam} spam, ${s.nham} ham, ${s.tokens} tokens (${s.engine} engine, ${s.seconds} s)\n` +
     line('spam') +
-    line('ham')
+    line('ham') +
+    (s.badSources.length ? `  skipped ${s.badSources.length} bad encrypted source(s):\n${s.badSources.map((b) => `    ${b.path}: ${b.reason}\n`).join('')}` : '')
   );
 }
