@@ -58,7 +58,7 @@ test('recipient headers and Received "for" clauses are rewritten; the rest stays
   assert.match(v('Received'), /for <anonymous@anonymized\.invalid>; Sat, 21 Nov 2026 09:00:00 \+0000/);
   assert.match(v('Received'), /\tby mx\.example\.org \(Postfix\) with ESMTP id 4AB12\n\tfor <anonymous@anonymized\.invalid>; Sat/);
   assert.equal(stats.receivedFor, 2);
-  assert.equal(stats.recipientFields, 4, 'To, Delivered-To, X-Original-To and the forwarded message'"'"'s To');
+  assert.equal(stats.recipientFields, 4, 'To, Delivered-To, X-Original-To, and To of the forwarded message');
   for (const name of ['Return-Path', 'From', 'Cc', 'Date', 'Message-ID', 'X-Mailer', 'MIME-Version', 'Content-Type'])
     assert.equal(outF.find((f) => f.name === name)!.raw, inF.find((f) => f.name === name)!.raw, `${name} unchanged`);
   // the subject's encoded word was re-encoded, still decodable, with the check mark intact
