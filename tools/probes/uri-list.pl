@@ -69,7 +69,7 @@ if ($opt{direct}) {
   my $empty = $sa->parse("Subject: x\n\nx\n", 1);
   while (my $line = <STDIN>) {
     next unless $line =~ /\S/;
-    my $case = $json->decode($line);
+    my $case = JSON::PP->new->utf8->decode($line);
     my $pms = Mail::SpamAssassin::PerMsgStatus->new($sa, $empty);
     my @lines = map { my $x = $_; utf8::downgrade($x); $x } @{ $case->{lines} || [] };
     $empty->{text_rendered} = \@lines;

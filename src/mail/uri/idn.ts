@@ -14,8 +14,8 @@ import { lcBytes } from './perl-text.js';
 
 /** libidn2 IDN2_TOO_BIG_LABEL: an A-label longer than 63 octets fails. */
 const MAX_LABEL_LENGTH = 63;
-/** libidn2 IDN2_TOO_BIG_DOMAIN: an output longer than 255 octets fails (measured). */
-const MAX_DOMAIN_LENGTH = 255;
+/** libidn2 IDN2_TOO_BIG_DOMAIN: an output longer than 253 octets fails (measured). */
+const MAX_DOMAIN_LENGTH = 253;
 
 const TO_ASCII = new Map<number, string>(IDN_TO_ASCII);
 
@@ -45,8 +45,6 @@ const ALT_FULLSTOP = /\xE2\x80\xA4|\xE3\x80\x82|\xEF\xBC\x8E|\xEF\xBD\xA1|\xEF\x
 const LATIN1_HOST = /^[a-zA-Z0-9\xC0-\xD6\xD8-\xDE\xE0-\xF6\xF8-\xFE_.-]*$/;
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7F]/;
-// eslint-disable-next-line no-control-regex
-const ASCII_CONTROLS_DROPPED = /[\x01-\x08\x0B-\x1F\x7F]/g;
 const LDH_UNDERSCORE = /^[a-z0-9_-]*$/;
 
 /** The libidn2 hyphen rules (IDN2_HYPHEN_STARTEND, IDN2_2HYPHEN) on a (mapped) label. */
@@ -56,7 +54,7 @@ function hyphenOk(label: string): boolean {
 }
 
 function asciiLabel(label: string): string | null {
-  let l = lcBytes(label.replace(ASCII_CONTROLS_DROPPED, ''));
+  const l = lcBytes(label);
   if (l.startsWith('xn--')) {
     // A-labels are decoded and validated (round trip)
     if (!LDH_UNDERSCORE.test(l) || domainToASCII(l) !== l) return null;
@@ -78,6 +76,39 @@ function unicodeLabelOk(u: string): boolean {
   return true;
 }
 
+// Approximate Bidi_Class sets for RFC 5893 (libidn2 TEST_BIDI); JS has no Bidi_Class property.
+const RTL_SCRIPTS =
+  '\\p{Script=Hebrew}\\p{Script=Arabic}\\p{Script=Syriac}\\p{Script=Thaana}\\p{Script=Nko}\\p{Script=Samaritan}' +
+  '\\p{Script=Mandaic}\\p{Script=Adlam}\\p{Script=Hanifi_Rohingya}\\p{Script=Mende_Kikakui}\\p{Script=Yezidi}';
+const BIDI_R_AL = new RegExp(`^(?=[${RTL_SCRIPTS}])[\\p{L}\\p{Lm}]$`, 'u');
+const BIDI_AN = /^[\u0600-\u0605\u0660-\u0669\u066B\u066C\u06DD\u0890\u0891\u08E2\u{10D30}-\u{10D39}\u{10E60}-\u{10E7E}]$/u;
+const BIDI_EN = /^[0-9\u06F0-\u06F9]$/u;
+const BIDI_NSM = /^[\p{Mn}\p{Me}]$/u;
+const BIDI_L = /^[\p{L}\p{Nd}\p{Mc}]$/u;
+
+type BidiClass = 'RAL' | 'AN' | 'EN' | 'NSM' | 'L' | 'ON';
+function bidiClass(ch: string): BidiClass {
+  if (BIDI_R_AL.test(ch)) return 'RAL';
+  if (BIDI_AN.test(ch)) return 'AN';
+  if (BIDI_EN.test(ch)) return 'EN';
+  if (BIDI_NSM.test(ch)) return 'NSM';
+  if (BIDI_L.test(ch)) return 'L';
+  return 'ON';
+}
+
+/** RFC 5893 rules 1-4 on a label that contains right-to-left characters (R, AL or AN). */
+function bidiOk(label: string): boolean {
+  const cls = [...label].map(bidiClass);
+  if (!cls.some((k) => k === 'RAL' || k === 'AN')) return true;
+  if (cls[0] !== 'RAL') return false;
+  if (cls.includes('L')) return false;
+  if (cls.includes('EN') && cls.includes('AN')) return false;
+  let i = cls.length - 1;
+  while (i > 0 && cls[i] === 'NSM') i--;
+  const last = cls[i];
+  return last === 'RAL' || last === 'EN' || last === 'AN';
+}
+
 function unicodeLabel(label: string): string | null {
   // ASCII other than letters, digits, '_' and '-' inside a non-ASCII label fails the A-label round trip.
   // eslint-disable-next-line no-control-regex
@@ -85,7 +116,8 @@ function unicodeLabel(label: string): string | null {
   if (!LDH_UNDERSCORE.test(ascii)) return null;
   const a = domainToASCII(label);
   if (a === '' || a.includes('.') || !a.startsWith('xn--')) return null;
-  if (!hyphenOk(domainToUnicode(a))) return null;
+  const mappedLabel = domainToUnicode(a);
+  if (!hyphenOk(mappedLabel) || !bidiOk(mappedLabel)) return null;
   if (a.length > MAX_LABEL_LENGTH) return null;
   return a;
 }
