@@ -218,11 +218,15 @@ export function explainFailure(o: GpgOutcome): { reason: DecryptFailure; detail:
         detail: `no secret key to decrypt it (encrypted to ${ids.join(', ')}): import the secret key into the GnuPG home in use (${process.env.GNUPGHOME ? `GNUPGHOME=${process.env.GNUPGHOME}` : '~/.gnupg'})`,
       };
     }
-    if (s.has('ERROR') || s.has('NEED_PASSPHRASE') || s.has('MISSING_PASSPHRASE') || s.has('PINENTRY_LAUNCHED')) {
+    if (s.args('ERROR').some((a) => a[0] === 'pkdecrypt_failed') || s.has('NEED_PASSPHRASE') || s.has('MISSING_PASSPHRASE') || s.has('PINENTRY_LAUNCHED')) {
       return {
         reason: 'key-unusable',
         detail: `the secret key could not be used${ctx}: a passphrase-protected key needs --passphrase-file, --passphrase-env, or a gpg-agent that can ask for it (GPG_TTY) or already holds it`,
       };
+    }
+    if (s.has('DECRYPTION_KEY') || s.has('BEGIN_DECRYPTION')) {
+      // the secret key worked, the encrypted data did not follow
+      return { reason: 'corrupt', detail: `the file is truncated or damaged${ctx}` };
     }
     if (s.has('NODATA') || keys.length === 0) {
       return { reason: 'corrupt', detail: `not OpenPGP encrypted data, or damaged${ctx}` };
