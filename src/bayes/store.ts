@@ -2,14 +2,20 @@
 // (seen and relearn rules) over BayesStore/DBM.pm (nspam_nham_change, multi_tok_count_change,
 // seen_put/seen_delete): counts per class floored at 0, a token at 0/0 is deleted, atime = max.
 //
-// Compact layout: the 40-bit keys map to slots in parallel typed arrays, so a million tokens take a few
-// tens of megabytes instead of a million small objects.
+// Compact layout: a token lives in a slot of parallel typed arrays (key split into low 32 and high 8
+// bits, spam, ham, atime); an open-addressing index (linear probing, backward-shift deletion) maps the
+// 40-bit key to its slot. No per-token JS object or heap number: about 40 bytes per token.
 import type { BayesDump, SeenFlag } from './dump.js';
 import { keyToHex } from './hash.js';
 
-/** Initial slot capacity; grows by doubling. */
-const INITIAL_SLOTS = 1 << 16;
-/** Freed slots are reused, so forgetting does not grow the arrays. */
+/** Initial slot capacity; slots grow by doubling. */
+const INITIAL_SLOTS = 1 << 14;
+/** The index has at least this many entries per live token (load factor <= 1/2 keeps probes short). */
+const INDEX_SPARSITY = 2;
+/** 2^32: splits a 40-bit key into its low 32 bits and high 8 bits. */
+const TWO32 = 4294967296;
+/** Marks an empty index entry (slot numbers are stored + 1). */
+const EMPTY = 0;
 
 export interface LearnRecord {
   /** Generated id ("<40 hex>@sa_generated"), the key of the seen entry. */
@@ -24,53 +30,131 @@ export interface LearnRecord {
 
 export type LearnOutcome = 'learned' | 'already-learned' | 'relearned';
 
+/** Mixes the key's low bits into an index position (keys are SHA-1 bits: already uniform). */
+function home(lo: number, hi: number, mask: number): number {
+  return (lo ^ (hi << 24)) & mask;
+}
+
 export class TokenStore {
   nspam = 0;
   nham = 0;
   readonly seen = new Map<string, SeenFlag>();
-  private readonly slotOf = new Map<number, number>();
-  private keyAt = new Float64Array(INITIAL_SLOTS);
+  // Slot arrays.
+  private keyLo = new Uint32Array(INITIAL_SLOTS);
+  private keyHi = new Uint8Array(INITIAL_SLOTS);
   private spam = new Uint32Array(INITIAL_SLOTS);
   private ham = new Uint32Array(INITIAL_SLOTS);
   private atime = new Float64Array(INITIAL_SLOTS);
+  /** Slots ever handed out; freed ones are on `free` (a live slot never has spam = ham = 0). */
   private used = 0;
-  private readonly free: number[] = [];
+  private free = new Int32Array(64);
+  private nfree = 0;
+  private live = 0;
+  // Index: slot + 1, or EMPTY.
+  private index = new Int32Array(INITIAL_SLOTS * INDEX_SPARSITY);
+  private mask = INITIAL_SLOTS * INDEX_SPARSITY - 1;
 
   get tokenCount(): number {
-    return this.slotOf.size;
+    return this.live;
   }
 
-  private grow(): void {
-    const n = this.keyAt.length * 2;
-    const k = new Float64Array(n);
-    k.set(this.keyAt);
-    const s = new Uint32Array(n);
-    s.set(this.spam);
-    const h = new Uint32Array(n);
-    h.set(this.ham);
-    const a = new Float64Array(n);
-    a.set(this.atime);
-    this.keyAt = k;
-    this.spam = s;
-    this.ham = h;
-    this.atime = a;
+  private growSlots(): void {
+    const n = this.keyLo.length * 2;
+    const grow = <T extends Uint32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.keyLo = grow(this.keyLo, (k) => new Uint32Array(k));
+    this.keyHi = grow(this.keyHi, (k) => new Uint8Array(k));
+    this.spam = grow(this.spam, (k) => new Uint32Array(k));
+    this.ham = grow(this.ham, (k) => new Uint32Array(k));
+    this.atime = grow(this.atime, (k) => new Float64Array(k));
   }
 
-  private slot(key: number): number {
-    let s = this.slotOf.get(key);
-    if (s === undefined) {
-      s = this.free.pop();
-      if (s === undefined) {
-        if (this.used === this.keyAt.length) this.grow();
-        s = this.used++;
-      }
-      this.slotOf.set(key, s);
-      this.keyAt[s] = key;
-      this.spam[s] = 0;
-      this.ham[s] = 0;
-      this.atime[s] = 0;
+  private growIndex(): void {
+    const size = this.index.length * 2;
+    this.index = new Int32Array(size);
+    this.mask = size - 1;
+    const { index, mask, keyLo, keyHi } = this;
+    for (let s = 0; s < this.used; s++) {
+      if (this.spam[s] === 0 && this.ham[s] === 0) continue; // free slot
+      let i = home(keyLo[s]!, keyHi[s]!, mask);
+      while (index[i] !== EMPTY) i = (i + 1) & mask;
+      index[i] = s + 1;
     }
+  }
+
+  /** Index position holding the key, or -1. */
+  private find(lo: number, hi: number): number {
+    const { index, mask, keyLo, keyHi } = this;
+    let i = home(lo, hi, mask);
+    for (;;) {
+      const e = index[i]!;
+      if (e === EMPTY) return -1;
+      if (keyLo[e - 1] === lo && keyHi[e - 1] === hi) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** The key's slot, created (counts 0/0) if absent. */
+  private slot(key: number): number {
+    const hi = Math.floor(key / TWO32);
+    const lo = key >>> 0;
+    const { index, mask, keyLo, keyHi } = this;
+    let i = home(lo, hi, mask);
+    for (;;) {
+      const e = index[i]!;
+      if (e === EMPTY) break;
+      if (keyLo[e - 1] === lo && keyHi[e - 1] === hi) return e - 1;
+      i = (i + 1) & mask;
+    }
+    if ((this.live + 1) * INDEX_SPARSITY > index.length) {
+      this.growIndex(); // before the new slot exists: growIndex skips 0/0 slots
+      i = home(lo, hi, this.mask);
+      while (this.index[i] !== EMPTY) i = (i + 1) & this.mask;
+    }
+    let s: number;
+    if (this.nfree > 0) s = this.free[--this.nfree]!;
+    else {
+      if (this.used === this.keyLo.length) this.growSlots();
+      s = this.used++;
+    }
+    this.keyLo[s] = lo;
+    this.keyHi[s] = hi;
+    this.spam[s] = 0;
+    this.ham[s] = 0;
+    this.atime[s] = 0;
+    this.index[i] = s + 1;
+    this.live++;
     return s;
+  }
+
+  /** Removes index position i (backward-shift deletion keeps probe chains intact) and frees its slot. */
+  private remove(i: number): void {
+    const { index, mask, keyLo, keyHi } = this;
+    const s = index[i]! - 1;
+    let hole = i;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const e = index[j]!;
+      if (e === EMPTY) break;
+      const h = home(keyLo[e - 1]!, keyHi[e - 1]!, mask);
+      // Move e into the hole unless its home lies cyclically in (hole, j].
+      if (hole <= j ? h <= hole || h > j : h <= hole && h > j) {
+        index[hole] = e;
+        hole = j;
+      }
+    }
+    index[hole] = EMPTY;
+    if (this.nfree === this.free.length) {
+      const f = new Int32Array(this.free.length * 2);
+      f.set(this.free);
+      this.free = f;
+    }
+    this.free[this.nfree++] = s;
+    this.live--;
   }
 
   /** _learn_trapped: returns what happened; 'already-learned' changes nothing. */
@@ -117,29 +201,36 @@ export class TokenStore {
     if (wasSpam) this.nspam--;
     else this.nham--;
     const { keys } = rec;
-    for (let i = 0; i < keys.length; i++) {
-      const s = this.slotOf.get(keys[i]!);
-      if (s === undefined) continue; // a count below 0 is floored: nothing to store
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const i = this.find(key >>> 0, Math.floor(key / TWO32));
+      if (i < 0) continue; // a count below 0 is floored: nothing to store
+      const s = this.index[i]! - 1;
       if (wasSpam) {
         if (this.spam[s]! > 0) this.spam[s]!--;
       } else if (this.ham[s]! > 0) this.ham[s]!--;
-      if (this.spam[s] === 0 && this.ham[s] === 0) {
-        this.slotOf.delete(keys[i]!);
-        this.free.push(s);
-      }
+      if (this.spam[s] === 0 && this.ham[s] === 0) this.remove(i);
     }
     this.seen.delete(found);
     return true;
   }
 
-  /** Iterate tokens: key, spam, ham, atime. */
+  /** Iterate tokens: key, spam, ham, atime (slot order). */
   *tokens(): Generator<[key: number, spam: number, ham: number, atime: number]> {
-    for (const s of this.slotOf.values()) yield [this.keyAt[s]!, this.spam[s]!, this.ham[s]!, this.atime[s]!];
+    for (let s = 0; s < this.used; s++) {
+      if (this.spam[s] === 0 && this.ham[s] === 0) continue; // free slot
+      yield [this.keyHi[s]! * TWO32 + this.keyLo[s]!, this.spam[s]!, this.ham[s]!, this.atime[s]!];
+    }
   }
 
   toDump(): BayesDump {
     const tokens = new Map<string, { spam: number; ham: number; atime: number }>();
-    for (const [k, spam, ham, atime] of this.tokens()) tokens.set(keyToHex(k), { spam, ham, atime });
+    for (let s = 0; s < this.used; s++) {
+      const spam = this.spam[s]!;
+      const ham = this.ham[s]!;
+      if (spam === 0 && ham === 0) continue;
+      tokens.set(keyToHex(this.keyHi[s]! * TWO32 + this.keyLo[s]!), { spam, ham, atime: this.atime[s]! });
+    }
     return { nspam: this.nspam, nham: this.nham, tokens, seen: new Map(this.seen) };
   }
 }
