@@ -91,20 +91,21 @@ const firstStatus = (r: GpgRun, key: string): string[] | undefined => {
 
 // gpg's INV_RECP / INV_SGNR reason codes (doc/DETAILS).
 const INVALID_KEY_REASON: Record<string, string> = {
-  '0': 'not found',
-  '1': 'ambiguous',
-  '2': 'wrong key usage',
-  '3': 'revoked',
-  '4': 'expired',
-  '5': 'no CRL known',
-  '6': 'CRL too old',
-  '7': 'policy mismatch',
-  '8': 'not a secret key',
-  '9': 'not trusted',
-  '10': 'missing certificate',
-  '11': 'missing issuer certificate',
-  '12': 'key disabled',
-  '13': 'syntax error in specification',
+  '0': 'no specific reason given',
+  '1': 'not found',
+  '2': 'ambiguous specification',
+  '3': 'wrong key usage',
+  '4': 'key revoked',
+  '5': 'key expired',
+  '6': 'no CRL known',
+  '7': 'CRL too old',
+  '8': 'policy mismatch',
+  '9': 'not a secret key',
+  '10': 'key not trusted',
+  '11': 'missing certificate',
+  '12': 'missing issuer certificate',
+  '13': 'key disabled',
+  '14': 'syntax error in specification',
 };
 
 /** Sign with the server key and encrypt to the training keys; returns the ASCII-armored message. */
@@ -116,16 +117,21 @@ export async function signEncrypt(data: Buffer, o: SignEncryptOptions): Promise<
   const r = await runGpg(args, data, o);
   if (r.code === 0 && r.stdout.includes('-----BEGIN PGP MESSAGE-----') && firstStatus(r, 'END_ENCRYPTION')) return r.stdout;
   const where = `in GNUPGHOME ${o.homedir}`;
+  // gpg's own words ("No public key", "No secret key", "Unusable public key") say more than the code.
+  const why = (key: string, code: string | undefined): string => {
+    const said = r.messages.map((m) => /^gpg: (?:(.*): skipped|skipped "(.*)"): (.*)$/.exec(m)).find((m) => m && (m[1] ?? m[2]) === key);
+    return said ? said[3]! : (INVALID_KEY_REASON[code ?? ''] ?? 'unusable');
+  };
   const inv = firstStatus(r, 'INV_RECP');
-  if (inv) throw new ReportError('config', 'BAD_ARGUMENT', `training key ${inv[1] ?? ''} ${INVALID_KEY_REASON[inv[0] ?? ''] ?? 'unusable'} ${where}`);
+  if (inv) throw new ReportError('config', 'BAD_ARGUMENT', `training key ${inv[1] ?? ''} cannot be used ${where}: ${why(inv[1] ?? '', inv[0])}`);
   const sgn = firstStatus(r, 'INV_SGNR');
-  if (sgn) throw new ReportError('config', 'BAD_ARGUMENT', `signing key ${sgn[1] ?? o.signKey} ${INVALID_KEY_REASON[sgn[0] ?? ''] ?? 'unusable'} ${where}`);
+  if (sgn) throw new ReportError('config', 'BAD_ARGUMENT', `signing key ${sgn[1] ?? o.signKey} cannot be used ${where}: ${why(sgn[1] ?? o.signKey, sgn[0])}`);
   if (firstStatus(r, 'NO_SECKEY')) throw new ReportError('config', 'BAD_ARGUMENT', `no secret key for signing key ${o.signKey} ${where}`);
   if (firstStatus(r, 'BAD_PASSPHRASE')) throw new ReportError('config', 'BAD_ARGUMENT', `wrong passphrase for signing key ${o.signKey} (passphrase_file)`);
   if (firstStatus(r, 'MISSING_PASSPHRASE') || r.messages.some((m) => /No passphrase given|Inappropriate ioctl/i.test(m)))
     throw new ReportError('config', 'BAD_ARGUMENT', `signing key ${o.signKey} needs a passphrase: set passphrase_file in the config`);
-  const why = r.messages.slice(-3).join('; ') || `exit status ${r.code}`;
-  throw new ReportError('config', 'ENGINE_FAILED', `gpg could not sign and encrypt: ${why}`);
+  const last = r.messages.slice(-3).join('; ') || `exit status ${r.code}`;
+  throw new ReportError('config', 'ENGINE_FAILED', `gpg could not sign and encrypt: ${last}`);
 }
 
 export interface Decrypted {
