@@ -230,7 +230,7 @@ async function encryptOne(path: string, recipients: string[], remove: boolean, o
   const tmp = tempPathFor(output);
   temps.add(tmp);
   try {
-    const p = startGpg(['--yes', '--output', tmp, '--encrypt', ...recipients.flatMap((r) => ['--recipient', r]), '--', path], { gpg: o.gpg, signal: o.signal });
+    const p = startGpg(['--auto-key-locate', 'local', '--yes', '--output', tmp, '--encrypt', ...recipients.flatMap((r) => ['--recipient', r]), '--', path], { gpg: o.gpg, signal: o.signal });
     try {
       for await (const _ of p.plaintext) {
         /* gpg writes to --output; stdout stays empty */
@@ -244,7 +244,8 @@ async function encryptOne(path: string, recipients: string[], remove: boolean, o
     const inv = out.status.find((l) => l.startsWith('INV_RECP '));
     if (inv) {
       const [, code, who] = inv.split(' ');
-      throw new SaTrainError('BAD_ARGUMENT', `--recipient ${who ?? ''}: ${INV_RECP_REASONS[code ?? ''] ?? 'the key is not usable for encryption'}`);
+      const why = out.stderr.split('\n').map((l) => l.trim()).find((l) => l.includes('skipped:'));
+      throw new SaTrainError('BAD_ARGUMENT', `--recipient ${who ?? ''}: ${INV_RECP_REASONS[code ?? ''] ?? 'the key is not usable for encryption'}${why ? ` (${why})` : ''}`);
     }
     if (out.exitCode !== 0 || !out.status.some((l) => l.startsWith('END_ENCRYPTION'))) {
       const last = out.stderr.trim().split('\n').pop() ?? '';
