@@ -128,7 +128,7 @@ export async function signEncrypt(data: Buffer, o: SignEncryptOptions): Promise<
   if (sgn) throw new ReportError('config', 'BAD_ARGUMENT', `signing key ${sgn[1] ?? o.signKey} cannot be used ${where}: ${why(sgn[1] ?? o.signKey, sgn[0])}`);
   if (firstStatus(r, 'NO_SECKEY')) throw new ReportError('config', 'BAD_ARGUMENT', `no secret key for signing key ${o.signKey} ${where}`);
   if (firstStatus(r, 'BAD_PASSPHRASE')) throw new ReportError('config', 'BAD_ARGUMENT', `wrong passphrase for signing key ${o.signKey} (passphrase_file)`);
-  if (firstStatus(r, 'MISSING_PASSPHRASE') || r.messages.some((m) => /No passphrase given|Inappropriate ioctl/i.test(m)))
+  if (firstStatus(r, 'MISSING_PASSPHRASE') || r.messages.some((m) => /No passphrase given|Inappropriate ioctl|can't get input/i.test(m)))
     throw new ReportError('config', 'BAD_ARGUMENT', `signing key ${o.signKey} needs a passphrase: set passphrase_file in the config`);
   const last = r.messages.slice(-3).join('; ') || `exit status ${r.code}`;
   throw new ReportError('config', 'ENGINE_FAILED', `gpg could not sign and encrypt: ${last}`);
