@@ -14,8 +14,11 @@ const USER_PREFIX = re`^([^\@]*)\@`;
 const HOTMAIL_BY = re`by (\S+\.hotmail\.msn\.com) `;
 const HOTMAIL_IP = re`^(${IP}) `;
 
-// qmail and its many patches (MiB, bug 2744, bug 4813)
-const QMAIL = re`^\S+( \((?:HELO|EHLO) \S*\))? \((\S+\@)?\[?${IP}\]?\)( \(envelope-sender <\S+>\))? by \S+( \(.+\))* with (.* )?(SMTP|QMQP)(?! id )`;
+// qmail and its many patches (MiB, bug 2744, bug 4813).
+// Perl has `by \S+( \(.+\))* with`; this is only a yes/no test and, `.` matching anything here, any run
+// of " (...)" pieces is itself one " (...)" piece, so `(?: \(.+\))?` accepts exactly the same lines.
+// (JS has no super-linear cache: the starred form backtracks exponentially on lines with many comments.)
+const QMAIL = re`^\S+( \((?:HELO|EHLO) \S*\))? \((\S+\@)?\[?${IP}\]?\)( \(envelope-sender <\S+>\))? by \S+(?: \(.+\))? with (.* )?(SMTP|QMQP)(?! id )`;
 const QMAIL_HELO_IDENT = re`^(\S+) \((?:HELO|EHLO) ([^ \(\)]*)\) \((\S*)\@\[?(${IP})\]?\)( \(envelope-sender <\S+>\))? by (\S+)`;
 const QMAIL_HELO = re`^(\S+) \((?:HELO|EHLO) ([^ \(\)]*)\) \(\[?(${IP})\]?\)( \(envelope-sender <\S+>\))? by (\S+)`;
 const QMAIL_IDENT = re`^(\S+) \((\S*)\@\[?(${IP})\]?\)( \(envelope-sender <\S+>\))? by (\S+)`;
