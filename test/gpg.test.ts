@@ -90,6 +90,13 @@ test('an encrypted mbox streams the same messages (bytes, numbers, offsets) as t
       assert.ok(got.every((m) => m.cls === 'ham' && m.origin.file === path));
     }
   }
+  // ASCII-armoured (*.mbox.asc): the same messages
+  const ascSrc = join(tempDir(), 'a.mbox');
+  writeFileSync(ascSrc, text, 'latin1');
+  gpgEncrypt(H, ascSrc, `${ascSrc}.asc`, H.plainKey, true);
+  assert.match(readFileSync(`${ascSrc}.asc`, 'latin1'), /^-----BEGIN PGP MESSAGE-----/);
+  const asc = await collect(new EncryptedSources({ gpg, skipBad: false }).read(entry(`${ascSrc}.asc`), 'ham', { maxSize: 0 }));
+  assert.deepEqual(asc.map((m) => m.raw.toString('latin1')), (await plainMessages(text)).map((m) => m.raw));
   const one = mboxMessage(7).replace(/^From .*\n/, '');
   const epath = encryptText(H, 'one.eml', one);
   const msgs = await collect(new EncryptedSources({ gpg, skipBad: false }).read(entry(epath, 'encrypted-file'), 'spam', { maxSize: 0 }));
