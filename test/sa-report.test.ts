@@ -1,7 +1,8 @@
 // End to end: the built sa-report binary, real gpg keys, a real SMTP server on 127.0.0.1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { anonymize } from '../src/report/anonymize.js';
@@ -241,5 +242,41 @@ describe('SMTP down: spool, then deliver everything exactly once', { skip: GPG_O
     } finally {
       await smtp.close();
     }
+  });
+
+  test('a silent SMTP server (accepts, never greets): the run ends well inside 10 s, the report is spooled', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((sock) => sockets.push(sock));
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', () => res()));
+    const port = (silent.address() as { port: number }).port;
+    const dir = tempDir();
+    try {
+      const r = await runCli(['--config', writeConfig({ keys, port, dir }), '--user', USER, '--spam'], MESSAGE);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.ms < 8000, `took ${r.ms} ms`);
+      assert.match(r.stderr, /delivery failed, 1 report\(s\) kept/);
+      assert.equal(spoolFiles(dir).length, 1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((res) => silent.close(() => res()));
+    }
+  });
+
+  test('transport = sendmail: the report goes to "sendmail -i -f FROM -- TO" on stdin; a failing sendmail spools', async () => {
+    const dir = tempDir();
+    const fake = join(dir, 'sendmail');
+    writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > ${dir}/argv\ncat > ${dir}/mail\nexit \${FAKE_EXIT:-0}\n`);
+    chmodSync(fake, 0o755);
+    const conf = writeConfig({ keys, port: 1, dir, extra: { transport: 'sendmail', sendmail: fake } });
+    const r = await runCli(['--config', conf, '--user', USER, '--ham'], MESSAGE);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(dir, 'argv'), 'utf8'), '-i\n-f\nsa-report@mx.test\n--\nfeedback@train.test\n');
+    const { report, good } = await open(keys, readFileSync(join(dir, 'mail')));
+    assert.ok(good);
+    assert.equal(report.class, 'ham');
+    const r2 = await runCli(['--config', conf, '--user', USER, '--spam'], MESSAGE, { FAKE_EXIT: '75' });
+    assert.equal(r2.code, 0);
+    assert.match(r2.stderr, /exit status 75/);
+    assert.equal(spoolFiles(dir).length, 1);
   });
 });

@@ -16,6 +16,8 @@ export interface SmtpConfig {
   security: SmtpSecurity;
   user?: string | undefined;
   password?: string | undefined;
+  /** Read when connecting (see readSecret). */
+  passwordFile?: string | undefined;
   /** Check the server's certificate (default yes). */
   tlsVerify: boolean;
   caFile?: string | undefined;
@@ -29,7 +31,8 @@ export interface ReportConfig {
   gnupgHome: string;
   signKey: string;
   encryptTo: string[];
-  passphrase?: string | undefined;
+  /** Passphrase of the signing key: a file read when signing (see readSecret). */
+  passphraseFile?: string | undefined;
   gpg: string;
   transport: 'smtp' | 'sendmail';
   smtp: SmtpConfig;
@@ -107,16 +110,6 @@ export function parseConfig(text: string, file: string): ReportConfig {
     if (v !== undefined && !isAbsolute(v)) throw configError(`${k} must be an absolute path, not ${JSON.stringify(v)}`, file);
     return v;
   };
-  const readSecret = (k: string): string | undefined => {
-    const p = path(k);
-    if (p === undefined) return undefined;
-    try {
-      return readFileSync(p, 'utf8').replace(/\r?\n$/, '');
-    } catch (e) {
-      throw configError(`cannot read ${k} ${p}: ${(e as Error).message}`, file, undefined, e);
-    }
-  };
-
   const warnings: string[] = [];
   const serverName = one('server_name') || hostname();
   const feedbackAddress = need('feedback_address');
@@ -128,7 +121,6 @@ export function parseConfig(text: string, file: string): ReportConfig {
   const security = (one('smtp_security') ?? 'starttls').toLowerCase();
   if (security !== 'starttls' && security !== 'tls' && security !== 'none') throw configError(`smtp_security must be starttls, tls or none, not ${JSON.stringify(security)}`, file);
   if (one('smtp_password') !== undefined && one('smtp_password_file') !== undefined) throw configError('set smtp_password or smtp_password_file, not both', file);
-  const password = one('smtp_password') ?? readSecret('smtp_password_file');
   if (one('smtp_password') !== undefined) {
     try {
       if (statSync(file).mode & 0o004) warnings.push(`${file} holds smtp_password and is readable by everyone: chmod o-r it`);
@@ -148,7 +140,7 @@ export function parseConfig(text: string, file: string): ReportConfig {
     gnupgHome: path('gnupg_home') ?? need('gnupg_home'),
     signKey: need('sign_key'),
     encryptTo,
-    passphrase: readSecret('passphrase_file'),
+    passphraseFile: path('passphrase_file'),
     gpg: path('gpg', '/usr/bin/gpg')!,
     transport,
     smtp: {
@@ -156,7 +148,8 @@ export function parseConfig(text: string, file: string): ReportConfig {
       port: int('smtp_port', security === 'tls' ? 465 : security === 'starttls' ? 587 : 25, 1),
       security,
       user: one('smtp_user') || undefined,
-      password,
+      password: one('smtp_password'),
+      passwordFile: path('smtp_password_file'),
       tlsVerify: bool('smtp_tls_verify', true),
       caFile: path('smtp_ca_file'),
     },
@@ -170,6 +163,15 @@ export function parseConfig(text: string, file: string): ReportConfig {
     timeBudgetMs: Math.round(Number(budget ?? DEFAULT_TIME_BUDGET_S) * 1000),
     warnings,
   };
+}
+
+/** The content of a secret file named in the config (one line; the final newline is dropped). */
+export function readSecret(file: string, key: string, configFile: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (e) {
+    throw configError(`cannot read ${key} ${file}: ${(e as Error).message}`, configFile, undefined, e);
+  }
 }
 
 export function loadConfig(file: string): ReportConfig {

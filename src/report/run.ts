@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ReportArgs } from './args.js';
 import { identityOf } from './addresses.js';
 import { makeAnonymizer } from './anonymize.js';
-import { DEFAULT_MAX_MESSAGE_SIZE, addressesFromFile, loadConfig, type ReportConfig } from './config.js';
+import { DEFAULT_MAX_MESSAGE_SIZE, addressesFromFile, loadConfig, readSecret, type ReportConfig } from './config.js';
 import { REPORT_EXIT, ReportError } from './errors.js';
 import { buildFeedbackReport, type ReportClass } from './feedback-report.js';
 import { classifyInput, readAll } from './input.js';
@@ -113,7 +113,7 @@ export async function buildReport(cfg: ReportConfig, b: BuildInput, timeoutMs = 
     homedir: cfg.gnupgHome,
     signKey: cfg.signKey,
     recipients: cfg.encryptTo,
-    passphrase: cfg.passphrase,
+    passphrase: cfg.passphraseFile !== undefined ? readSecret(cfg.passphraseFile, 'passphrase_file', cfg.file) : undefined,
     timeoutMs: timeoutMs,
   });
   return { id, raw: buildPgpMime(armored, { from: cfg.fromAddress, to: cfg.feedbackAddress, domain: cfg.serverName, date: b.time }) };

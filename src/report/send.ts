@@ -3,7 +3,7 @@
 // config file. Every step has a timeout so a run stays inside Dovecot's 10 s pipe timeout.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { ReportConfig } from './config.js';
+import { readSecret, type ReportConfig } from './config.js';
 import { configError } from './errors.js';
 
 // Per-step SMTP timeouts (connect, greeting, idle socket): a dead or slow server is given up quickly and
@@ -47,6 +47,7 @@ async function smtpSender(cfg: ReportConfig, step: number): Promise<Sender> {
     }
   }
   const s = cfg.smtp;
+  const password = s.passwordFile !== undefined ? readSecret(s.passwordFile, 'smtp_password_file', cfg.file) : s.password;
   const transport = createTransport({
     pool: true,
     maxConnections: 1,
@@ -57,7 +58,7 @@ async function smtpSender(cfg: ReportConfig, step: number): Promise<Sender> {
     requireTLS: s.security === 'starttls',
     ignoreTLS: s.security === 'none',
     name: cfg.serverName,
-    auth: s.user !== undefined ? { user: s.user, pass: s.password ?? '' } : undefined,
+    auth: s.user !== undefined ? { user: s.user, pass: password ?? '' } : undefined,
     connectionTimeout: step,
     greetingTimeout: step,
     socketTimeout: step,
