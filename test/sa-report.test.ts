@@ -10,6 +10,8 @@ import { identityOf } from '../src/report/addresses.js';
 import { parseFeedbackReport, type FeedbackReport } from '../src/report/feedback-report.js';
 import { parsePgpMime } from '../src/report/pgp-mime.js';
 import { decryptVerify } from '../src/report/pgp.js';
+import { openReport } from '../src/report/open.js';
+import { SaTrainError } from '../src/errors.js';
 import { GPG, NO_GPG, fixture, freePort, hasGpg, makeKeys, runCli, startSmtp, tempDir, writeConfig, type Keys, type Smtp } from './fixtures/report/harness.js';
 
 const GPG_OK = hasGpg();
@@ -79,6 +81,14 @@ describe('sa-report end to end', { skip: GPG_OK ? false : NO_GPG }, () => {
     assert.equal(report.message.toString('latin1'), expected, 'exactly the anonymized message');
     assert.match(report.message.toString('latin1'), /xylophonepelican/, 'the body is there, inside');
     assert.equal(spoolFiles(dir).length, 0, 'nothing left in the spool');
+    // the training side's one-call API
+    const opened = await openReport(m.raw, { gpg: GPG, homedir: keys.trainingHome, timeoutMs: 10000, allowedSigners: [keys.serverFpr.toLowerCase()] });
+    assert.equal(opened.id, report.id);
+    assert.equal(opened.signer, keys.serverFpr);
+    await assert.rejects(
+      openReport(m.raw, { gpg: GPG, homedir: keys.trainingHome, timeoutMs: 10000, allowedSigners: ['0'.repeat(40)] }),
+      (e: unknown) => e instanceof SaTrainError && e.code === 'DECRYPT_FAILED' && /not an allowed server key/.test(e.message),
+    );
   });
 
   test('a ham report (user from $USER, CRLF input without From_ line) has the same outer look', async () => {
