@@ -3,7 +3,7 @@
 // _learn_trapped compute for one message before touching the store.
 import { learnerInput } from '../../mail/learner-input.js';
 import { tokenizeMessage, type RegionTokens } from '../../bayes/tokenize.js';
-import { tokenKeyNumber } from '../../bayes/hash.js';
+import { tokenKey40 } from './token-key.js';
 import type { LearnRecord } from '../../bayes/store.js';
 
 /** _learn_trapped: a message dated more than a day after the clock is learned at the clock's time. */
@@ -25,15 +25,21 @@ export function analyzeMessage(raw: Buffer, now: number): NativeAnalysis {
 /** What the store needs: ids, clamped time, distinct keys (Plugin/Bayes.pm::tokenize's hash). */
 export function learnRecord(raw: Buffer, now: number): LearnRecord {
   const a = analyzeMessage(raw, now);
-  const keys = new Set<number>();
+  // Distinct tokens first (most repeat), then distinct keys (two tokens may share a 40-bit key).
+  const distinct = new Set<string>();
   const t = a.tokens;
   for (const list of [t.body, t.uri, t.invisible, t.header, t.relay]) {
-    for (const tok of list) if (tok !== '') keys.add(tokenKeyNumber(tok));
+    for (const tok of list) if (tok !== '') distinct.add(tok);
   }
+  const keys = new Set<number>();
+  for (const tok of distinct) keys.add(tokenKey40(tok));
+  const out = new Float64Array(keys.size);
+  let i = 0;
+  for (const k of keys) out[i++] = k;
   return {
     msgid: a.msgid,
     hdrMsgid: a.hdrMsgid,
     atime: a.date - now > FUTURE_CLAMP_S ? now : a.date,
-    keys: Float64Array.from(keys),
+    keys: out,
   };
 }
