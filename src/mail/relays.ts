@@ -62,7 +62,7 @@ function lcAscii(s: string): string {
 /** Node.pm get_header(name) in list context (values without the "\n"). */
 function allValues(headers: ReadonlyArray<readonly [string, string]>, lcName: string): string[] {
   const out: string[] = [];
-  for (const [name, value] of headers) if (lcAscii(name) === lcName) out.push(value);
+  for (const [name, value] of headers) if (name.length === lcName.length && lcAscii(name) === lcName) out.push(value);
   return out;
 }
 
