@@ -1,8 +1,8 @@
 #!/usr/bin/perl
 # received-line.pl: ground truth for src/mail/received.ts (Message/Metadata/Received.pm parse_received_line).
 #
-# Reads one Received value per input line (bytes; "\t" stands for nothing special, the line is used as
-# is without its "\n") and prints one JSON line per input line:
+# Reads one Received value per input line (raw bytes, used as is without the "\n") and prints one JSON
+# line per input line:
 #   {"in": line, "result": "skip"|"unparseable"|"relay", "as_string": ..., "ip_private": 0|1,
 #    "auth": ..., "pop_fetcher": 0|1, "qms_env_from": string|null}
 # pop_fetcher: found_pop_fetcher_sig was called; qms_env_from: what a qmail-scanner line saved.
