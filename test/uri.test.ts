@@ -43,6 +43,7 @@ const CASES: Case[] = [
   { name: 'ports and userinfo', lines: ['http://user:pw@www.example.com:80/x https://example.com:443/y http://www.example.com.:8080/ http://example.com:80a/\n'], html: [] },
   { name: 'character-string URIs with Latin-1', lines: [], html: [c('http://example.com/caf\u00e9?x=\u00a0y'), c('  http://example.com/\u00e9t\u00e9\u00a0'), c('http://exampl\u00e9.com/'), c('http://example.com/\u4e2d\u6587')] },
   { name: 'relative and special HTML URIs', lines: [], html: [b('#top'), b('/relative'), b('//cdn.example.com/x'), b('?q'), b('mailto:x@y.com?subject=a b'), b('mailto:"Foo%20Bar"%20<foo.bar@example.com>'), b('javascript:void(0)'), b('x'), b('cid:abc@def')] },
+  { name: 'mailto: without @ hides the schemeless host', lines: ['Follow This link mailto:results.example.com\n'], html: [] },
   { name: 'cid and empty schemes are ignored', lines: ['[cid:image001.png@01D4986E.E3459640] http:// mailto: www.\n'], html: [] },
   { name: 'ISO-2022 shift and non-ASCII delimiters', lines: ['\x1b(Bwww.example.com\x1b(B and \xa0example.org\xa0 and ' + u8('àexample.net') + '\n'], html: [] },
   { name: 'backslashes and no-slash http:', lines: [], html: [b('http:\\\\www.example.com\\a\\b'), b('http:www.example.com'), b('HTTP://WWW.EXAMPLE.COM/')] },

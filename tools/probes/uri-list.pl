@@ -5,7 +5,7 @@
 # Two modes, both print ONE JSON line per case:
 #
 #  perl tools/probes/uri-list.pl [--limit N] [--sample F --seed S] MBOX...
-#     Splits each mbox at its From_ lines (sa-learn's default mbox_format_from_regex), parses every message
+#     Splits each mbox at its From_ lines (ArchiveIterator.pm's default mbox_format_from_regex), parses every message
 #     with SpamAssassin and prints its inputs and output:
 #       {"i","file","offset",
 #        "lines": [...]           get_decoded_stripped_body_text_array (the "all" rendering, bytes)
@@ -88,7 +88,9 @@ if ($opt{direct}) {
   exit 0;
 }
 
-my $from_re = $sa->{conf}->{mbox_format_from_regex} || qr/^From \S+ ?[[:upper:]][[:lower:]]{2}/;
+# ArchiveIterator.pm's default separator unless mbox_format_from_regex is configured
+my $from_re = $sa->{conf}->{mbox_format_from_regex}
+  || qr/^From \S+  ?(\S\S\S \S\S\S .?\d .?\d:\d\d:\d\d \d{4}|.?\d-\d\d-\d{4}_\d\d:\d\d:\d\d_)/;
 my ($i, $printed) = (-1, 0);
 FILE: foreach my $file (@ARGV) {
   open(my $fh, '<:raw', $file) or die "cannot read $file: $!\n";

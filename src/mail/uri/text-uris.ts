@@ -50,7 +50,8 @@ const URI_MAIL_SCHEME = `(?:mailto:[^${END_DELIM_EMAIL}]{1,2048}|[^${END_DELIM_P
 
 /**
  * The _tbirdurire source (use with flags 'gi'). Groups: 1 scheme, 2 mail, 3 schemeless, 4 schemeless host.
- * `withMail: false` leaves out the mail alternative (it needs an '@': same matches on lines without one),
+ * `withMail: false` leaves out the mail alternative (it needs an '@' or "mailto:": same matches on lines
+ * without either),
  * `withScheme: false` the scheme alternative (it needs "://", "www" or "ftp."); groups keep their numbers.
  */
 export function tbirdUriSource(withScheme = true, withMail = true): string {
@@ -71,6 +72,7 @@ const TBIRD_VARIANTS: readonly RegExp[] = [
   new RegExp(tbirdUriSource(true, true), 'gi'),
 ];
 const HAS_SCHEME_HINT = /:\/\/|www|ftp\./i;
+const HAS_MAIL_HINT = /@|mailto:/i;
 
 /** A URI found in the text and what add_uri_detail_list is called with. */
 export interface TextUri {
@@ -91,7 +93,7 @@ export function findTextUris(lines: readonly string[]): string[] {
   // own RegExp objects per call: lastIndex is per-object state
   const variants = TBIRD_VARIANTS.map((r) => new RegExp(r));
   for (const text of lines) {
-    const re = variants[(HAS_SCHEME_HINT.test(text) ? 2 : 0) + (text.includes('@') ? 1 : 0)]!;
+    const re = variants[(HAS_SCHEME_HINT.test(text) ? 2 : 0) + (HAS_MAIL_HINT.test(text) ? 1 : 0)]!;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
