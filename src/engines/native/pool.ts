@@ -56,6 +56,12 @@ interface PoolWorker {
   exited: boolean;
 }
 
+/** Worker threads started by pools and not yet exited (diagnostics and tests). */
+let liveWorkers = 0;
+export function activeWorkerCount(): number {
+  return liveWorkers;
+}
+
 export function messageError(origin: MessageOrigin, what: string, cause?: unknown): SaTrainError {
   return new SaTrainError('MESSAGE_INVALID', `cannot analyse ${describeOrigin(origin)}: ${what}`, { file: origin.file, message: origin.index, offset: origin.offset }, { cause });
 }
@@ -101,10 +107,12 @@ class Pool {
       const init: WorkerInit = { now: opts.now, progress: sab, slot, analyzer: opts.analyzer };
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_LIMITS });
       const pw: PoolWorker = { worker, outstanding: 0, exited: false };
+      liveWorkers++;
       worker.on('message', (res: BatchResult) => this.onResult(res));
       worker.on('error', (e) => this.onCrash(slot, e));
       worker.on('exit', (code) => {
         pw.exited = true;
+        liveWorkers--;
         this.onCrash(slot, new Error(`worker exited with code ${code}`));
       });
       this.workers.push(pw);
