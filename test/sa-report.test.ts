@@ -57,7 +57,7 @@ describe('sa-report end to end', { skip: GPG_OK ? false : NO_GPG }, () => {
     const r = await runCli(['--config', conf, '--user', USER, '--spam'], MESSAGE);
     assert.equal(r.stderr, '');
     assert.equal(r.code, 0);
-    assert.ok(r.ms < 5000, `run took ${r.ms} ms`);
+    assert.ok(r.ms < 8000, `run took ${r.ms} ms (Dovecot allows 10 s)`);
     assert.equal(smtp.messages.length, 1);
     const m = smtp.messages[0]!;
     assert.equal(m.from, 'sa-report@mx.test');
