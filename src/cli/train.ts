@@ -16,6 +16,10 @@ import { intArg, fractionArg, choiceArg } from './args.js';
 // --- encrypted sources (issue 7) ---
 import { EncryptedSources, findGpg, loadPassphrase, spoolIsMemoryBacked, type BadSource } from '../sources/gpg.js';
 // --- end encrypted sources ---
+// --- IMAP feedback source (issue 9) ---
+import { FeedbackSource, formatImapSummary, type ImapSummary } from '../sources/imap.js';
+import { resolveImapSettings } from '../sources/imap/settings.js';
+// --- end IMAP feedback source ---
 
 /** sa-learn 4.0's default --max-size (ArchiveIterator BIG_BYTES): 500 KiB. */
 export const DEFAULT_MAX_SIZE = 512000;
@@ -49,6 +53,19 @@ Options:
   --passphrase-env NAME  the same, from environment variable NAME (never pass it on the command line)
   --skip-bad-sources   skip and report encrypted files that cannot be decrypted or fail their integrity
                        check, instead of failing the run
+  --imap URL           also learn the sa-report feedback reports in this mailbox
+                       (imaps://user@host:port/Mailbox; docs/imap-feedback.md)
+  --imap-config FILE   the feedback mailbox's settings (host, port, tls, user, password_file, mailbox,
+                       signer, processed_folder, rejected_folder, gnupg_home, ca_file)
+  --imap-password-file F / --imap-password-env NAME   the IMAP password (never on the command line)
+  --imap-signer FPR    a reporter (mail server) key fingerprint whose reports are accepted (repeatable)
+  --imap-accept-unsigned  also learn reports that are unsigned or signed by another key
+  --imap-insecure      allow an imap:// URL without TLS (loopback tests only)
+  --imap-ca-file F     the CA certificate the IMAP server's certificate must chain to
+  --imap-no-sample     learn every report: --sample and --max-per-class apply to the static set only
+  --imap-no-move       leave the mailbox as it is (by default, after the dump is written, reports
+                       are moved to 'processed' and rejected ones to 'rejected'; nothing is deleted)
+  --imap-no-processed  do not read the reports learned by earlier runs (the processed folder)
   --quiet              no progress bar and no summary (warnings and errors still go to stderr)
   --json               print a JSON summary on stdout (for cron)
   -h, --help           this help
@@ -78,6 +95,8 @@ export interface TrainSummary {
   /** Encrypted files skipped with --skip-bad-sources. */
   badSources: BadSource[];
   warnings: string[];
+  /** The IMAP feedback source (--imap), when used. */
+  imap?: ImapSummary;
 }
 
 export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<TrainSummary | null> {
@@ -99,6 +118,19 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
       'passphrase-file': { type: 'string' },
       'passphrase-env': { type: 'string' },
       'skip-bad-sources': { type: 'boolean', default: false },
+      // --- IMAP feedback source (issue 9) ---
+      imap: { type: 'string' },
+      'imap-config': { type: 'string' },
+      'imap-password-file': { type: 'string' },
+      'imap-password-env': { type: 'string' },
+      'imap-signer': { type: 'string', multiple: true },
+      'imap-accept-unsigned': { type: 'boolean', default: false },
+      'imap-insecure': { type: 'boolean', default: false },
+      'imap-ca-file': { type: 'string' },
+      'imap-no-sample': { type: 'boolean', default: false },
+      'imap-no-move': { type: 'boolean', default: false },
+      'imap-no-processed': { type: 'boolean', default: false },
+      // --- end IMAP feedback source ---
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -153,6 +185,30 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
     }
   }
 
+  // --- IMAP feedback source (issue 9): settings first (bad arguments fail before any work) ---
+  let passphraseOnce: ReturnType<typeof loadPassphrase> | undefined;
+  const passphrase = (): ReturnType<typeof loadPassphrase> => (passphraseOnce ??= loadPassphrase({ file: values['passphrase-file'], envName: values['passphrase-env'] }));
+  const imapWanted = values.imap !== undefined || values['imap-config'] !== undefined;
+  const imapSettings = imapWanted
+    ? resolveImapSettings({
+        url: values.imap,
+        config: values['imap-config'],
+        passwordFile: values['imap-password-file'],
+        passwordEnv: values['imap-password-env'],
+        signers: values['imap-signer'],
+        insecure: values['imap-insecure'],
+        caFile: values['imap-ca-file'],
+        readProcessed: values['imap-no-processed'] ? false : undefined,
+      })
+    : undefined;
+  if (imapSettings) {
+    for (const w of imapSettings.warnings) warn(w);
+    if (!imapSettings.settings.signers.length && !values['imap-accept-unsigned']) {
+      throw new SaTrainError('BAD_ARGUMENT', 'no reporter key to accept reports from: give --imap-signer FINGERPRINT (or signer = in --imap-config), or --imap-accept-unsigned');
+    }
+  }
+  // --- end IMAP feedback source ---
+
   // --- encrypted sources (issue 7): gpg, passphrase and the reader, only when the set has such files ---
   const ac = new AbortController();
   const badSources: BadSource[] = [];
@@ -160,7 +216,7 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   const isEncrypted = (k: string): boolean => k === 'encrypted-mbox' || k === 'encrypted-file';
   if ([...listings.spam.entries, ...listings.ham.entries].some((e) => isEncrypted(e.kind))) {
     const gpg = await findGpg();
-    const pass = await loadPassphrase({ file: values['passphrase-file'], envName: values['passphrase-env'] });
+    const pass = await passphrase(); // issue 9: loaded once, shared with the IMAP source
     for (const w of pass.warnings) warn(w);
     if (engineName === 'spamassassin' && !(await spoolIsMemoryBacked())) {
       warn('no /dev/shm here: the spamassassin engine spools decrypted messages to a private directory under $TMPDIR; point TMPDIR at a memory-backed file system');
@@ -184,21 +240,53 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   }
   // --- end encrypted sources ---
 
+  // --- IMAP feedback source (issue 9): read and check every report before learning anything ---
+  let feedback: FeedbackSource | undefined;
+  if (imapSettings) {
+    const pass = await passphrase();
+    if (!encrypted) for (const w of pass.warnings) warn(w);
+    feedback = new FeedbackSource({
+      settings: imapSettings.settings,
+      open: {
+        gpg: await findGpg(),
+        gnupgHome: imapSettings.settings.gnupgHome,
+        passphrase: pass.passphrase,
+        signers: imapSettings.settings.signers,
+        acceptUnsigned: values['imap-accept-unsigned'],
+        maxSize,
+        signal: ac.signal,
+      },
+      noSample: values['imap-no-sample'],
+      noMove: values['imap-no-move'],
+      onWarning: warn,
+    });
+    const reading = new Progress('reading feedback reports', !quiet && Boolean(io.stderr.isTTY), io.stderr);
+    try {
+      await feedback.read((n) => reading.update(n));
+    } finally {
+      reading.finish();
+    }
+  }
+  // --- end IMAP feedback source ---
+
   // Messages skipped by the readers (too big). With --max-per-class a class is read twice: count once.
   const tooBig: Record<MessageClass, Set<string>> = { spam: new Set(), ham: new Set() };
   const stats: Record<MessageClass, SelectStats> = { spam: emptySelectStats(), ham: emptySelectStats() };
-  const selected = (cls: MessageClass): AsyncIterable<SourceMessage> =>
-    selectClass(
-      () =>
-        readClass(listings[cls], {
-          maxSize,
-          onSkip: (s) => tooBig[cls].add(s.origin),
-          decrypt: encrypted && ((e) => encrypted!.read(e, cls, { maxSize, onSkip: (s) => tooBig[cls].add(s.origin) })),
-        }),
-      cls,
-      { sample, seed, maxPerClass },
-      stats[cls],
-    );
+  const readStatic = (cls: MessageClass): AsyncIterable<SourceMessage> =>
+    readClass(listings[cls], {
+      maxSize,
+      onSkip: (s) => tooBig[cls].add(s.origin),
+      decrypt: encrypted && ((e) => encrypted!.read(e, cls, { maxSize, onSkip: (s) => tooBig[cls].add(s.origin) })),
+    });
+  // --- IMAP feedback source (issue 9): reports follow the static messages of their class, through
+  // --sample/--max-per-class unless --imap-no-sample ---
+  const sampledFeedback = feedback && !feedback.noSample ? feedback : undefined;
+  const selected = (cls: MessageClass): AsyncIterable<SourceMessage> => {
+    const s = selectClass(() => (sampledFeedback ? sampledFeedback.append(cls, readStatic(cls)) : readStatic(cls)), cls, { sample, seed, maxPerClass }, stats[cls]);
+    if (!feedback) return s;
+    return feedback.count(cls, feedback.noSample ? feedback.append(cls, s) : s);
+  };
+  // --- end IMAP feedback source ---
 
   const progress = new Progress(`learning (${engineName})`, !quiet && Boolean(io.stderr.isTTY), io.stderr);
   const onSignal = (): void => ac.abort();
@@ -243,6 +331,9 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   await writeFileAtomic(output, text, () => {
     validateDump(text);
   });
+  // --- IMAP feedback source (issue 9): only now that the dump is written are the reports moved ---
+  if (feedback) await feedback.moveAfterWrite();
+  // --- end IMAP feedback source ---
 
   const summarize = (cls: MessageClass): ClassSummary => ({
     read: stats[cls].read,
@@ -267,6 +358,7 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
     ignored,
     badSources,
     warnings,
+    ...(feedback ? { imap: feedback.summary() } : {}), // issue 9
   };
   if (values.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else if (!values.quiet) io.stderr.write(formatSummary(summary));
@@ -288,6 +380,7 @@ function formatSummary(s: TrainSummary): string {
     `sa-train: wrote ${s.output}: ${s.nspam} spam, ${s.nham} ham, ${s.tokens} tokens (${s.engine} engine, ${s.seconds} s)\n` +
     line('spam') +
     line('ham') +
+    (s.imap ? formatImapSummary(s.imap) : '') + // issue 9
     (s.badSources.length ? `  skipped ${s.badSources.length} bad encrypted source(s):\n${s.badSources.map((b) => `    ${b.path}: ${b.reason}\n`).join('')}` : '')
   );
 }
