@@ -9,7 +9,7 @@ import { generateMsgid, getMsgid } from './msgid.js';
 import { receiveDate } from './date.js';
 import { renderBody } from './render.js';
 import { getUriList } from './uri.js';
-import { relayMetadata } from './relays.js';
+import { relayMetadata, deletedByMetadataExtraction } from './relays.js';
 
 export interface LearnerInput {
   msgid: string;
@@ -52,7 +52,9 @@ export function learnerInput(raw: Buffer, now?: number): LearnerInput {
     visible: body.visible,
     invisible: body.invisible,
     uris,
-    headers: msg.getAllHeaders(),
+    // extract_message_metadata deletes existing X-Spam-Relays-Trusted headers before the learner reads
+    // the header list (Message/Metadata/Received.pm; only that name, see deletedByMetadataExtraction).
+    headers: msg.getAllHeaders().filter((l) => !deletedByMetadataExtraction(l.slice(0, l.indexOf(':')))),
     metadata,
   };
 }
