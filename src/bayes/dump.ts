@@ -95,22 +95,18 @@ export function validateDump(text: string): BayesDump {
   return parseDump(text);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * Write a dump in a fixed order (version, num_spam, num_nonspam, tokens by key, seen by id), so that the
  * same training gives the same bytes and two dumps can be compared with diff.
  */
 export function serializeDump(d: BayesDump): string {
   const out: string[] = [VERSION_LINE, `v\t${d.nspam}\tnum_spam`, `v\t${d.nham}\tnum_nonspam`];
-  const keys = [...d.tokens.keys()].sort(cmp);
+  const keys = [...d.tokens.keys()].sort(); // default sort: UTF-16 code unit order, as cmp, without a JS callback
   for (const k of keys) {
     const t = d.tokens.get(k)!;
     out.push(`t\t${t.spam}\t${t.ham}\t${t.atime}\t${k}`);
   }
-  const ids = [...d.seen.keys()].sort(cmp);
+  const ids = [...d.seen.keys()].sort();
   for (const id of ids) out.push(`s\t${d.seen.get(id)}\t${id}`);
   return out.join('\n') + '\n';
 }
