@@ -21,17 +21,16 @@ export function tokenKey40(s: string): number {
   const blocks = ((len + 8) >>> 6) + 1;
   for (let b = 0; b < blocks; b++) {
     const base = b << 6;
-    for (let i = 0; i < 16; i++) {
-      let word = 0;
-      for (let j = 0; j < 4; j++) {
-        const p = base + (i << 2) + j;
-        let byte: number;
-        if (p < len) byte = s.charCodeAt(p) & 0xff;
-        else if (p === len) byte = 0x80;
-        else byte = 0;
-        word = (word << 8) | byte;
+    if (base + 64 <= len) {
+      // A full block of data: four bytes per word, no padding checks.
+      for (let i = 0, p = base; i < 16; i++, p += 4) {
+        W[i] = ((s.charCodeAt(p) & 0xff) << 24) | ((s.charCodeAt(p + 1) & 0xff) << 16) | ((s.charCodeAt(p + 2) & 0xff) << 8) | (s.charCodeAt(p + 3) & 0xff);
       }
-      W[i] = word;
+    } else {
+      W.fill(0, 0, 16);
+      const stop = len < base + 64 ? len : base + 64;
+      for (let p = base; p < stop; p++) W[(p - base) >>> 2] |= (s.charCodeAt(p) & 0xff) << (24 - (((p - base) & 3) << 3));
+      if (len >= base && len < base + 64) W[(len - base) >>> 2] |= 0x80 << (24 - (((len - base) & 3) << 3));
     }
     if (b === blocks - 1) {
       // The bit length (len < 2^29 for any token: the high word is 0).
@@ -47,23 +46,33 @@ export function tokenKey40(s: string): number {
     let c = h2;
     let d = h3;
     let e = h4;
-    for (let i = 0; i < 80; i++) {
-      let f: number;
-      let k: number;
-      if (i < 20) {
-        f = (bb & c) | (~bb & d);
-        k = 0x5a827999;
-      } else if (i < 40) {
-        f = bb ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (i < 60) {
-        f = (bb & c) | (bb & d) | (c & d);
-        k = 0x8f1bbcdc | 0;
-      } else {
-        f = bb ^ c ^ d;
-        k = 0xca62c1d6 | 0;
-      }
-      const t = (((a << 5) | (a >>> 27)) + f + e + k + W[i]!) | 0;
+    let t: number;
+    for (let i = 0; i < 20; i++) {
+      t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + W[i]!) | 0;
+      e = d;
+      d = c;
+      c = (bb << 30) | (bb >>> 2);
+      bb = a;
+      a = t;
+    }
+    for (let i = 20; i < 40; i++) {
+      t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + W[i]!) | 0;
+      e = d;
+      d = c;
+      c = (bb << 30) | (bb >>> 2);
+      bb = a;
+      a = t;
+    }
+    for (let i = 40; i < 60; i++) {
+      t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + W[i]!) | 0;
+      e = d;
+      d = c;
+      c = (bb << 30) | (bb >>> 2);
+      bb = a;
+      a = t;
+    }
+    for (let i = 60; i < 80; i++) {
+      t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + W[i]!) | 0;
       e = d;
       d = c;
       c = (bb << 30) | (bb >>> 2);
