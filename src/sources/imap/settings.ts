@@ -193,7 +193,7 @@ export function resolveImapSettings(cli: ImapCliOptions): { settings: ImapSettin
   else if (passwordEnv !== undefined) password = readSecretEnv(passwordEnv, 'IMAP password variable');
   else throw bad('the IMAP password is missing: --imap-password-file FILE or --imap-password-env NAME (or password_file / password_env in --imap-config)');
 
-  const signers = [...(cli.signers ?? []), ...(conf.get('signer') ?? []).flatMap((v) => v.split(/[\s,]+/)).filter((s) => s !== '')].map(normalizeFingerprint);
+  const signers = [...(cli.signers ?? []), ...(conf.get('signer') ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '')].map(normalizeFingerprint);
   const settings: ImapSettings = {
     host,
     port,
