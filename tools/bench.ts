@@ -64,10 +64,11 @@ function dumpDiff(a: string, b: string): string {
   const x = readFileSync(a);
   const y = readFileSync(b);
   if (x.equals(y)) return 'identical';
-  const la = new Set(x.toString('latin1').split('\n'));
+  const la = x.toString('latin1').split('\n');
   const lb = y.toString('latin1').split('\n');
-  const only = lb.filter((l) => !la.has(l)).length;
-  return `differ (${only} lines)`;
+  const sa = new Set(la);
+  const sb = new Set(lb);
+  return `differ (${la.filter((l) => !sb.has(l)).length} lines only in sa-learn's, ${lb.filter((l) => !sa.has(l)).length} only in native's)`;
 }
 
 async function main(): Promise<number> {
