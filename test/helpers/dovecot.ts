@@ -15,11 +15,15 @@ export const DOVECOT = '/usr/sbin/dovecot';
 const MODULES = '/usr/lib/dovecot/modules';
 export const NO_DOVECOT = 'Dovecot is not installed (Debian: apt-get install dovecot-imapd dovecot-sieve)';
 /** Address-space limit of the imap processes, inherited by sa-report: room for Node.js. */
-export const IMAP_VSZ_LIMIT = '2G';
+export const IMAP_VSZ_LIMIT = '1G';
 /** How long Dovecot may take to listen. */
 const START_TIMEOUT_MS = 15_000;
 
 /** Dovecot with the IMAP server and the Pigeonhole sieve plugins (imap_sieve, extprograms). */
+export function hasOpenssl(): boolean {
+  return spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+}
+
 export function hasDovecot(): boolean {
   if (spawnSync(DOVECOT, ['--version'], { stdio: 'ignore' }).status !== 0) return false;
   return ['lib95_imap_sieve_plugin.so', 'sieve/lib90_sieve_imapsieve_plugin.so', 'sieve/lib90_sieve_extprograms_plugin.so'].every((f) => existsSync(join(MODULES, f)));
@@ -91,11 +95,17 @@ export interface DovecotOptions {
   /** login -> password */
   users: Record<string, string>;
   sieve?: SieveSetup;
+  /** TLS with a fresh self-signed certificate for 127.0.0.1: implicit TLS on `tlsPort`, STARTTLS on `port`. */
+  tls?: boolean;
 }
 
 export interface Dovecot {
   dir: string;
   port: number;
+  /** Implicit-TLS port (with `tls`). */
+  tlsPort?: number;
+  /** The server certificate (PEM), to trust as a CA (with `tls`). */
+  certFile?: string;
   runAs: RunAs;
   log(): string;
   stop(): Promise<void>;
@@ -107,6 +117,12 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
   for (const d of ['run', 'state', 'mail', 'home', 'sieve', 'bin']) mkdirSync(join(dir, d));
   for (const u of Object.keys(o.users)) mkdirSync(join(dir, 'home', u));
   const port = await freeLoopbackPort();
+  const tlsPort = o.tls ? await freeLoopbackPort() : undefined;
+  const certFile = join(dir, 'cert.pem');
+  if (o.tls) {
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+  }
   writeFileSync(join(dir, 'users'), Object.entries(o.users).map(([u, p]) => `${u}:{PLAIN}${p}::::::\n`).join(''));
   const conf = [
     `base_dir = ${dir}/run`,
@@ -114,7 +130,7 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
     `log_path = ${dir}/log`,
     'protocols = imap',
     'listen = 127.0.0.1',
-    'ssl = no',
+    ...(o.tls ? ['ssl = yes', `ssl_cert = <${certFile}`, `ssl_key = <${dir}/key.pem`] : ['ssl = no']),
     'disable_plaintext_auth = no',
     'auth_mechanisms = plain login',
     `default_internal_user = ${runAs.user}`,
@@ -138,7 +154,7 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
     `    port = ${port}`,
     '  }',
     '  inet_listener imaps {',
-    '    port = 0',
+    ...(tlsPort ? ['    address = 127.0.0.1', `    port = ${tlsPort}`, '    ssl = yes'] : ['    port = 0']),
     '  }',
     '}',
     // Programs piped to by IMAPSieve inherit the imap process's address-space limit (256 MB by default),
@@ -195,6 +211,7 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
   return {
     dir,
     port,
+    ...(o.tls ? { tlsPort, certFile } : {}),
     runAs,
     log,
     stop: async () => {
