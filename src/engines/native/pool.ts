@@ -23,8 +23,9 @@ export const IN_FLIGHT_PER_WORKER = 3;
  * freely per message) from inflating RSS; the old generation only holds the loaded tables.
  */
 const WORKER_LIMITS = {
-  maxYoungGenerationSizeMb: Number(process.env.SA_TRAIN_YOUNG ?? 16),
-  maxOldGenerationSizeMb: Number(process.env.SA_TRAIN_OLD ?? 512),
+  maxYoungGenerationSizeMb: 16,
+  /** A message that needs more than this is reported as a worker crash naming the message. */
+  maxOldGenerationSizeMb: 512,
 };
 
 export interface PoolOptions {
