@@ -2,14 +2,12 @@
 // $header_address_mailre, $header_address_re and _valid_parsed_address; the Email::Address::XS fallback it
 // consults lives in address-xs.ts.
 //
-// Input is a Perl byte string (JS binary string). Perl's possessive quantifiers (X++, X*+) are emulated
-// with a capturing lookahead and a back-reference, `(?=(X+))\k`, which is atomic in JS exactly like the
-// Perl construct; the rest of the patterns is translated 1:1 with Perl's byte semantics spelled out
-// (\s = [\t\n\x0B\f\r ], `.` = [^\n], `$` = end or before a final "\n"). Backtracking is therefore the
-// same as Perl's; the worst case, a long "<..." without ">", is quadratic in the header length, as in
-// Perl (MAX_HEADER_VALUE_LENGTH keeps it bounded).
+// Input is a Perl byte string (JS binary string); regexes spell out Perl's byte semantics
+// (\s = [\t\n\x0B\f\r ], `.` = [^\n], `$` = end or before a final "\n") and emulate possessive
+// quantifiers (see address-re.ts, which also matches $header_address_re itself).
 import { domainToASCII } from 'node:url';
 import { parseAddressesXs } from './address-xs.js';
+import { atomic, mailre, matchHeaderAddress } from './address-re.js';
 
 export interface ParsedAddress {
   phrase: string | undefined;
@@ -18,42 +16,6 @@ export interface ParsedAddress {
   host: string | undefined;
   comment: string | undefined;
 }
-
-const WS = '[\\t\\n\\x0B\\f\\r ]';
-const NWS = '[^\\t\\n\\x0B\\f\\r ]';
-
-let atomicSeq = 0;
-/** Atomic group (Perl (?>X), X++ or X*+ when X carries the quantifier): first match only, no backtracking. */
-function atomic(x: string): string {
-  const name = `x${atomicSeq++}`;
-  return `(?=(?<${name}>${x}))\\k<${name}>`;
-}
-
-// " (?:|(?:[^"\\]++|\\.)*+) "  -- the empty first alternative never changes the result.
-const quotedBody = () => atomic('(?:[^"\\\\]+|\\\\[^\\n])*');
-const quoted = () => `"${quotedBody()}"`;
-
-/** $header_address_mailre (without anchors). */
-const mailre = () =>
-  `(?:${quoted()}|[^@\\t\\n\\x0B\\f\\r <>()[\\],:;]+)@(?:[^"\\t\\n\\x0B\\f\\r <>()[\\],:;]+|\\[[\\d:.]+\\])`;
-
-/** ( (?: "..." | [^",;<]++ )+ ) */
-const phraseRe = () => `(?:${quoted()}|${atomic('[^",;<]+')})+`;
-
-// $header_address_re
-const ADDRESS_RE = new RegExp(
-  '^' +
-    `${WS}*` +
-    '(?:' +
-    `(?:(?<p1>${phraseRe()})${WS}*)?` +
-    `<${WS}*(?<a2>[^>@]*${NWS}+|${WS}*)${WS}*>` +
-    `(?:${WS}*<${WS}*(?:(?:${quoted()})?${NWS}+|${WS}*)${WS}*>)*` +
-    '|' +
-    `(?:(?<a3>${mailre()})|(?<p4>${phraseRe()}))` +
-    ')' +
-    `(?:${WS}*\\((?<c5>${atomic('(?:[^()\\\\]+|\\\\[^\\n])*')})\\))?` +
-    `${WS}*(?:[,;]|$)`,
-);
 
 const MAILRE_FULL = new RegExp(`^(?:${mailre()})(?=\\n?$)`);
 const ANGLE_MAILRE_G = new RegExp(`<(${mailre()})>`, 'g');
@@ -136,10 +98,9 @@ export function parseHeaderAddressesInternal(input: string): ParsedAddress[] {
 
   const results: ParsedAddress[] = [];
   for (;;) {
-    const m = ADDRESS_RE.exec(s);
-    if (!m) break;
-    s = s.slice(m[0].length);
-    const g = m.groups as Record<string, string | undefined>;
+    const g = matchHeaderAddress(s);
+    if (!g) break;
+    s = s.slice(g.length);
     let phrase: string | undefined = g.p1 !== undefined ? g.p1 : g.p4;
     let address: string | undefined = g.a2 !== undefined ? g.a2 : g.a3;
     const comment = g.c5;
