@@ -76,6 +76,7 @@ async function waitFor(what: string, cond: () => boolean, log: () => string, ms 
 }
 
 interface ImapTrainSummary {
+  warnings: string[];
   nspam: number;
   nham: number;
   imap: {
@@ -193,6 +194,7 @@ describe('IMAP feedback loop end to end (Dovecot + IMAPSieve + sa-report + SMTP 
     assert.deepEqual(s.imap.learned, { spam: 1, ham: 0 });
     assert.deepEqual(s.imap.rejectedByReason, { 'unknown-signer': 1 });
     assert.deepEqual(s.imap.moved, { processed: 1, rejected: 1 });
+    assert.deepEqual(s.warnings.filter((w) => /IMAP/.test(w)), [], 'no IMAP warning (keywords set, moves done)');
 
     assert.deepEqual(await listFolder(dovecot.port, 'INBOX'), []);
     assert.equal((await listFolder(dovecot.port, 'processed'))!.length, 1);

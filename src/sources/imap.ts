@@ -308,7 +308,9 @@ export class FeedbackSource {
           const reasons = new Map<RejectReason, number[]>();
           for (const it of p.rejected) reasons.set(it.rejected!.reason, [...(reasons.get(it.rejected!.reason) ?? []), it.uid]);
           for (const [reason, uids] of reasons) {
-            await c.messageFlagsAdd(uids.join(','), [REJECTED_KEYWORD, reasonKeyword(reason)], { uid: true });
+            // The reason as keywords; a server that does not keep keywords still gets the move.
+            const flagged = await c.messageFlagsAdd(uids.join(','), [REJECTED_KEYWORD, reasonKeyword(reason)], { uid: true }).catch(() => false);
+            if (!flagged) this.o.onWarning?.(`IMAP ${p.f.path}: could not set the keywords ${REJECTED_KEYWORD} ${reasonKeyword(reason)} (does the server keep keywords?); moving the reports anyway`);
             const r = await c.messageMove(uids.join(','), s.rejectedFolder, { uid: true });
             if (r === false) throw new Error(`MOVE to ${s.rejectedFolder} failed`);
             moved.rejected += uids.length;
