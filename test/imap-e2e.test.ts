@@ -266,4 +266,35 @@ describe('IMAP feedback loop end to end (Dovecot + IMAPSieve + sa-report + SMTP 
     assert.equal(d.nspam, base.nspam + 2);
     assert.ok((d.tokens.get(tokenKey('quibblewompus'))?.spam ?? 0) >= 1);
   });
+
+  test('a failure while moving (after the dump is written) keeps the dump, warns, and the next run files the reports', async () => {
+    await aliceReceives(4, 'plonkwizzlebat');
+    const before = smtp.delivered;
+    await aliceMoves('plonkwizzlebat', 'INBOX', 'Junk');
+    await waitFor('the spam report', () => smtp.delivered === before + 1, dovecot.log);
+    const processedBefore = (await listFolder(dovecot.port, 'processed'))!.length;
+
+    // Reading uses EXAMINE only; the move step's first SELECT is where the connection dies.
+    const proxy = await startProxy({ targetPort: dovecot.port, cutAfterClient: /\bSELECT\b/, thenServerBytes: 0 });
+    let first: ImapTrainSummary & { imap: { moveError?: string } };
+    const out = join(work, 'move-cut.dat');
+    try {
+      first = summaryOf(await train(out, [], proxy.port)) as typeof first;
+      assert.equal(proxy.cuts, 1);
+    } finally {
+      await proxy.close();
+    }
+    assert.ok(existsSync(out), 'the dump is written');
+    assert.equal(dumpOf(out).nspam, base.nspam + 3);
+    assert.match(first.imap.moveError ?? '', /moving the reports failed after the dump was written/);
+    assert.ok(first.warnings.some((w) => /next run reads them again/.test(w)));
+    assert.equal((await listFolder(dovecot.port, 'INBOX'))!.length, 1, 'the new report is still in the mailbox');
+
+    const again = join(work, 'move-again.dat');
+    const s = summaryOf(await train(again));
+    assert.equal(readFileSync(again, 'utf8'), readFileSync(out, 'utf8'), 'learned once: the same dump');
+    assert.deepEqual(s.imap.moved, { processed: 1, rejected: 0 });
+    assert.equal((await listFolder(dovecot.port, 'processed'))!.length, processedBefore + 1);
+    assert.deepEqual(await listFolder(dovecot.port, 'INBOX'), []);
+  });
 });
