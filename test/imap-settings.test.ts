@@ -1,7 +1,7 @@
 // --imap URL, --imap-config and the flags: TLS unless plaintext is asked for, no password in argv.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseImapUrl, resolveImapSettings, describeImap, parseImapConfig } from '../src/sources/imap/settings.js';
 import { SaTrainError } from '../src/errors.js';
@@ -11,6 +11,7 @@ const FPR = '0123456789ABCDEF0123456789ABCDEF01234567';
 const dir = tempDir('sa-train-imap-settings-');
 const pw = join(dir, 'pw');
 writeFileSync(pw, 'sekrit\nignored second line\n', { mode: 0o600 });
+after(() => rmSync(dir, { recursive: true, force: true }));
 const badArg = (re: RegExp) => (e: unknown): boolean => e instanceof SaTrainError && e.code === 'BAD_ARGUMENT' && re.test(e.message);
 
 test('URL: imaps is implicit TLS on 993; mailbox and user decoded; a password is refused', () => {
