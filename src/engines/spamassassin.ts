@@ -1,8 +1,9 @@
 // The reference engine: the installed sa-learn, isolated (see spamassassin/isolation.ts), fed the
 // selected messages, then `sa-learn --backup`. With --jobs N, N instances learn disjoint shards and their
 // backups are merged; the result equals one single run:
-//  - messages with the same pristine body (a superset of "same generated message id") share a shard, so
-//    SpamAssassin's duplicate handling within a class happens inside one instance;
+//  - messages SpamAssassin may treat as the same (same generated id, or a Message-Id equal to another's
+//    generated id; spamassassin/shard.ts) share a shard, so its duplicate handling happens inside one
+//    instance;
 //  - learning without forgetting commutes (counts add up, atime is the maximum), so shard dumps merge
 //    exactly;
 //  - a message present in both classes makes sa-learn forget the spam copy while learning the ham copy,
@@ -16,7 +17,7 @@ import { parseDump, mergeDumps, serializeDump, type BayesDump } from '../bayes/d
 import type { Engine, LearnInput, LearnResult, LearnCounts } from './engine.js';
 import type { MessageClass, SourceMessage } from '../sources/types.js';
 import { isolate, findSaLearn, findLibfaketime, type Isolation } from './spamassassin/isolation.js';
-import { bodyDigest, shardOf } from './spamassassin/shard.js';
+import { messageIds, IdGroups, shardOf } from './spamassassin/shard.js';
 
 /** Restoring a dump clamps atimes above the clock to the clock; learning accepts up to one day ahead. */
 const RESTORE_CLOCK_AHEAD_S = 86400;
@@ -24,7 +25,8 @@ const RESTORE_CLOCK_AHEAD_S = 86400;
 interface Spooled {
   cls: MessageClass;
   path: string;
-  digest: string;
+  /** Index into the IdGroups. */
+  index: number;
 }
 
 interface RunOutput {
@@ -68,29 +70,41 @@ export class SpamAssassinEngine implements Engine {
     const msgDir = join(iso.dir, 'msgs');
     await mkdir(msgDir);
     const spooled: Spooled[] = [];
+    const groups = new IdGroups();
     const spool = async (iter: AsyncIterable<SourceMessage>): Promise<void> => {
       for await (const m of iter) {
         throwIfAborted(input.signal);
         const path = join(msgDir, String(spooled.length).padStart(7, '0'));
         await writeFile(path, m.raw, { mode: 0o600 });
-        spooled.push({ cls: m.cls, path, digest: bodyDigest(m.raw) });
+        // The ids decide the shard only; a message our parser cannot read goes to a group of its own
+        // and sa-learn decides what to do with it.
+        let index: number;
+        try {
+          index = groups.add(messageIds(m.raw));
+        } catch {
+          index = groups.add({ msgid: `unparsed:${spooled.length}`, hdrMsgid: null });
+        }
+        spooled.push({ cls: m.cls, path, index });
       }
     };
     await spool(input.spam());
     await spool(input.ham());
     input.onTotal?.(spooled.length);
 
-    // 2. Messages whose body occurs in both classes are learned last, together.
-    const classesOf = new Map<string, number>();
-    for (const s of spooled) classesOf.set(s.digest, (classesOf.get(s.digest) ?? 0) | (s.cls === 'spam' ? 1 : 2));
+    // 2. Groups of messages SpamAssassin may treat as one stay together; groups with messages in both
+    //    classes are learned last, together.
+    groups.close();
+    const groupOf = (s: Spooled): number => groups.groupOf(s.index);
+    const classesOf = new Map<number, number>();
+    for (const s of spooled) classesOf.set(groupOf(s), (classesOf.get(groupOf(s)) ?? 0) | (s.cls === 'spam' ? 1 : 2));
     const jobs = Math.max(1, input.jobs);
-    let conflicts = spooled.filter((s) => classesOf.get(s.digest) === 3);
+    let conflicts = spooled.filter((s) => classesOf.get(groupOf(s)) === 3);
     let shards: Spooled[][] = Array.from({ length: jobs }, () => []);
     if (jobs === 1 || conflicts.length === 0) {
       conflicts = [];
-      for (const s of spooled) shards[jobs === 1 ? 0 : shardOf(s.digest, jobs)]!.push(s);
+      for (const s of spooled) shards[jobs === 1 ? 0 : shardOf(groupOf(s), jobs)]!.push(s);
     } else {
-      for (const s of spooled) if (classesOf.get(s.digest) !== 3) shards[shardOf(s.digest, jobs)]!.push(s);
+      for (const s of spooled) if (classesOf.get(groupOf(s)) !== 3) shards[shardOf(groupOf(s), jobs)]!.push(s);
     }
     shards = shards.filter((s) => s.length > 0);
 

@@ -1,67 +1,70 @@
-// Sharding for parallel sa-learn runs. Messages that SpamAssassin treats as the same (same generated
-// message id: SHA-1 of To, Date and the pristine body digest; Message.pm::generate_msgid) must be learned
-// by the same sa-learn instance, so the shard key is the pristine body digest (equal ids imply equal
-// digests). The header/body split mirrors the header loop of Message.pm::new.
+// Sharding for parallel sa-learn runs. Messages that SpamAssassin treats as the same must be learned by
+// the same sa-learn instance. Plugin/Bayes.pm::_learn_trapped looks a message up in the seen map under
+// its generated id and under its Message-Id header, and stores it under the generated id; so two messages
+// interact when their generated ids are equal, or when one's Message-Id equals the other's generated id.
+// We compute the ids exactly as SpamAssassin does (src/mail: markup removal and re-parse included) and
+// group messages with a union-find over those relations.
+import { parseForLearning } from '../../mail/learner-input.js';
+import { generateMsgid, getMsgid } from '../../mail/msgid.js';
 import { createHash } from 'node:crypto';
 
-/** Line `^[\041-\071\073-\176]+[ \t]*:`: a syntactically valid header field start. */
-const HEADER_START = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
-/** SpamAssassin accepts this many malformed header lines before it decides the body has begun. */
-const MAX_HEADER_ERRORS = 3;
+export interface MessageIds {
+  msgid: string;
+  hdrMsgid: string | null;
+}
 
-function splitLines(s: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  for (;;) {
-    const nl = s.indexOf('\n', start);
-    if (nl < 0) break;
-    out.push(s.slice(start, nl + 1));
-    start = nl + 1;
+/** generate_msgid and get_msgid of a raw message (From_ line included). */
+export function messageIds(raw: Buffer): MessageIds {
+  const msg = parseForLearning(raw);
+  return { msgid: generateMsgid(msg), hdrMsgid: getMsgid(msg) };
+}
+
+/** Groups of messages (by index) that SpamAssassin's seen rules may connect. */
+export class IdGroups {
+  private readonly parent: number[] = [];
+  private readonly byId = new Map<string, number>();
+  private readonly hdr: Array<string | null> = [];
+
+  add(ids: MessageIds): number {
+    const i = this.parent.length;
+    this.parent.push(i);
+    this.hdr.push(ids.hdrMsgid);
+    const prev = this.byId.get(ids.msgid);
+    if (prev === undefined) this.byId.set(ids.msgid, i);
+    else this.union(prev, i);
+    return i;
   }
-  if (start < s.length) out.push(s.slice(start));
-  return out;
-}
 
-/** The pristine body (binary string) and line-ending mode of a raw message, as Message.pm::new finds them. */
-export function pristineBody(raw: Buffer): { body: string; crlf: boolean } {
-  const lines = splitLines(raw.toString('latin1'));
-  if (!lines.length) lines.push('\n');
-  let i = 0;
-  if (/^From[\t\n\x0B\f\r ]+(?!:)/.test(lines[0]!)) i = 1;
-  const first = lines[i] ?? '';
-  const last = lines[lines.length - 1]!;
-  const crlf = first.includes('\r\n') || (lines.length > i && last.includes('\r\n'));
-  const ending = crlf ? '\r\n' : '\n';
-  let errors = 0;
-  let bodyStart = lines.length;
-  let unshifted: string | null = null;
-  for (; i <= lines.length; i++) {
-    const eof = i === lines.length;
-    let cur = eof ? ending : lines[i]!;
-    if (crlf) cur = cur.replace(/(?<!\r)\n/g, '\r\n');
-    if (cur.startsWith(' ') || cur.startsWith('\t')) continue;
-    if (cur === ending) {
-      bodyStart = eof ? lines.length : i + 1;
-      break;
+  private find(i: number): number {
+    while (this.parent[i] !== i) {
+      this.parent[i] = this.parent[this.parent[i]!]!;
+      i = this.parent[i]!;
     }
-    if (cur.startsWith('--') || (!HEADER_START.test(cur) && ++errors > MAX_HEADER_ERRORS)) {
-      unshifted = cur; // put back into the body, with its line ending already squashed
-      bodyStart = i + 1;
-      break;
-    }
+    return i;
   }
-  const rest = lines.slice(bodyStart).join('');
-  return { body: unshifted !== null ? unshifted + rest : rest, crlf };
+
+  private union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+
+  /** Call once all messages are added: joins a message to the one whose generated id its Message-Id is. */
+  close(): void {
+    this.hdr.forEach((h, i) => {
+      const j = h === null ? undefined : this.byId.get(h);
+      if (j !== undefined) this.union(i, j);
+    });
+  }
+
+  /** A stable key for the message's group: the group's first message index. */
+  groupOf(i: number): number {
+    return this.find(i);
+  }
 }
 
-/** Message.pm::get_pristine_body_digest: SHA-1 hex of the pristine body, CRLF read as LF in CRLF mode. */
-export function bodyDigest(raw: Buffer): string {
-  const { body, crlf } = pristineBody(raw);
-  const text = crlf ? body.replace(/\r\n/g, '\n') : body;
-  return createHash('sha1').update(Buffer.from(text, 'latin1')).digest('hex');
-}
-
-/** Shard number in [0, shards) for a message. */
-export function shardOf(digest: string, shards: number): number {
-  return parseInt(digest.slice(0, 8), 16) % shards;
+/** Shard number in [0, shards) for a group. */
+export function shardOf(group: number, shards: number): number {
+  const h = createHash('sha1').update(String(group)).digest();
+  return h.readUInt32BE(0) % shards;
 }
