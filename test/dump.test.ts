@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDump, serializeDump, mergeDumps, emptyDump, VERSION_LINE } from '../src/bayes/dump.js';
+import { parseDump, validateDump, serializeDump, mergeDumps, emptyDump, VERSION_LINE } from '../src/bayes/dump.js';
 import { SaTrainError } from '../src/errors.js';
 
 const SAMPLE = `${VERSION_LINE}\nv\t2\tnum_spam\nv\t1\tnum_nonspam\nt\t1\t0\t1700000000\tffeeddccbb\nt\t0\t1\t1700000500\t00aabbccdd\ns\th\tbbb@sa_generated\ns\ts\taaa@sa_generated\n`;
@@ -16,7 +16,11 @@ test('serialize is deterministic: tokens by key, seen by id', () => {
 });
 
 test('validation rejects what sa-learn --restore would reject or we would never write', () => {
-  const bad = (text: string): void => assert.throws(() => parseDump(text), (e: unknown) => e instanceof SaTrainError && e.code === 'DUMP_INVALID');
+  const bad = (text: string): void => {
+    for (const check of [parseDump, validateDump]) {
+      assert.throws(() => check(text), (e: unknown) => e instanceof SaTrainError && e.code === 'DUMP_INVALID', `${check.name}: ${JSON.stringify(text.slice(-40))}`);
+    }
+  };
   bad('v\t2\tnum_spam\n'); // version line not first
   bad(SAMPLE.replace('v\t1\tnum_nonspam\n', '')); // num_nonspam missing
   bad(SAMPLE.replace('v\t2\tnum_spam\n', ''));
@@ -42,4 +46,16 @@ test('merge: counts add, atime is the newest, seen entries unite', () => {
   assert.equal(m.seen.size, 3);
   // the inputs are not modified
   assert.deepEqual(a.tokens.get('ffeeddccbb'), { spam: 1, ham: 0, atime: 1700000000 });
+});
+
+test('validateDump: counts what it checked; duplicates found in sorted and unsorted dumps', () => {
+  assert.deepEqual(validateDump(SAMPLE), { nspam: 2, nham: 1, tokens: 2, seen: 2 });
+  const sorted = serializeDump(parseDump(SAMPLE));
+  assert.deepEqual(validateDump(sorted), { nspam: 2, nham: 1, tokens: 2, seen: 2 });
+  const dupSorted = sorted.replace('t\t1\t0\t1700000000\tffeeddccbb\n', 't\t1\t0\t1700000000\tffeeddccbb\nt\t1\t0\t1\tffeeddccbb\n');
+  assert.throws(() => validateDump(dupSorted), /appears twice/);
+  // unsorted (as sa-learn writes): a duplicate far from its twin
+  const dupUnsorted = SAMPLE.replace('s\th', 't\t3\t0\t5\tffeeddccbb\ns\th');
+  assert.throws(() => validateDump(dupUnsorted), /appears twice/);
+  assert.throws(() => validateDump(SAMPLE.replace('\nt\t0', '\n\nt\t0')), /empty line/);
 });

@@ -90,9 +90,79 @@ export function parseDump(text: string): BayesDump {
   return dump;
 }
 
-/** Throws DUMP_INVALID unless `text` is a dump sa-learn --restore accepts and that we would write. */
-export function validateDump(text: string): BayesDump {
-  return parseDump(text);
+/**
+ * Throws DUMP_INVALID unless `text` is a dump sa-learn --restore accepts and that we would write: the same
+ * rules as parseDump, checked line by line without building the token table (the output of a large run
+ * is validated before it replaces the old file, so this must be cheap). Duplicate keys are found from the
+ * ascending order serializeDump writes; an unsorted dump falls back to a set of keys.
+ */
+export function validateDump(text: string): { nspam: number; nham: number; tokens: number; seen: number } {
+  if (!/^v\s+(\d+)\s+db_version/.test(text)) invalid('first line is not "v 3 db_version"', 1);
+  let pos = text.indexOf('\n');
+  if (pos < 0) pos = text.length;
+  const version = Number(/^v\s+(\d+)/.exec(text)![1]);
+  if (version !== DB_VERSION) invalid(`db_version ${version}, expected ${DB_VERSION}`, 1);
+  let nspam = -1;
+  let nham = -1;
+  let tokens = 0;
+  let seen = 0;
+  let lineNo = 1;
+  let prevKey = '';
+  let keySet: Set<string> | null = null;
+  while (pos < text.length) {
+    const start = pos + 1;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    pos = end;
+    lineNo++;
+    if (start >= end) {
+      if (end === text.length) break; // final newline
+      invalid('empty line', lineNo);
+    }
+    const line = text.slice(start, end);
+    const c = line.charCodeAt(0);
+    if (c === 0x74 /* t */) {
+      const m = T_LINE.exec(line);
+      if (!m) invalid(`malformed t line: ${JSON.stringify(line)}`, lineNo);
+      if (m[1] === '0' && m[2] === '0') invalid(`token ${m[3]} has no counts (0/0)`, lineNo);
+      const key = m[3]!;
+      if (keySet) {
+        if (keySet.has(key)) invalid(`token ${key} appears twice`, lineNo);
+        keySet.add(key);
+      } else if (key <= prevKey) {
+        if (key === prevKey) invalid(`token ${key} appears twice`, lineNo);
+        // not in our order: check the rest (and what came before) with a set
+        keySet = new Set(collectKeys(text, start));
+        if (keySet.has(key)) invalid(`token ${key} appears twice`, lineNo);
+        keySet.add(key);
+      }
+      prevKey = key;
+      tokens++;
+    } else if (c === 0x73 /* s */) {
+      if (!S_LINE.test(line)) invalid(`malformed s line: ${JSON.stringify(line)}`, lineNo);
+      seen++;
+    } else if (c === 0x76 /* v */) {
+      const m = V_LINE.exec(line);
+      if (!m) invalid(`malformed v line: ${JSON.stringify(line)}`, lineNo);
+      if (m[2] === 'num_spam') nspam = Number(m[1]);
+      else nham = Number(m[1]);
+    } else invalid(`unexpected line: ${JSON.stringify(line.slice(0, 80))}`, lineNo);
+  }
+  if (nspam < 0) invalid('num_spam is missing');
+  if (nham < 0) invalid('num_nonspam is missing');
+  return { nspam, nham, tokens, seen };
+}
+
+const T_LINE = /^t\t(\d+)\t(\d+)\t\d+\t([0-9a-f]{10})$/;
+const S_LINE = /^s\t[sh]\t(?!0$)[^\t\n]+$/;
+const V_LINE = /^v\t(\d+)\t(num_spam|num_nonspam)$/;
+
+/** Keys of the t lines before `upTo` (for the unsorted fallback). */
+function collectKeys(text: string, upTo: number): string[] {
+  const out: string[] = [];
+  const re = /^t\t\d+\t\d+\t\d+\t([0-9a-f]{10})$/gm;
+  for (let m = re.exec(text); m && m.index < upTo; m = re.exec(text)) out.push(m[1]!);
+  return out;
 }
 
 /**
