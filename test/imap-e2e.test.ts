@@ -67,7 +67,7 @@ async function listFolder(port: number, path: string): Promise<Listed[] | null> 
   });
 }
 
-async function waitFor(what: string, cond: () => boolean, log: () => string, ms = 10_000): Promise<void> {
+async function waitFor(what: string, cond: () => boolean, log: () => string, ms = 30_000): Promise<void> {
   const t0 = Date.now();
   while (!cond()) {
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; Dovecot's log:\n${log()}`);

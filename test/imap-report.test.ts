@@ -11,6 +11,7 @@ import {
   signatureVerdict,
   normalizeFingerprint,
   reasonKeyword,
+  MAX_REPORT_BYTES,
   type AcceptedReport,
   type ReportOpenOptions,
 } from '../src/sources/imap-report.js';
@@ -129,7 +130,6 @@ describe('ReportOpener with real gpg keys', { skip: hasGpg() ? false : NO_GPG },
     gnupgHome: keys.trainingHome,
     signers: [keys.serverFpr],
     acceptUnsigned: false,
-    maxSize: 512000,
     ...o,
   });
 
@@ -184,10 +184,8 @@ describe('ReportOpener with real gpg keys', { skip: hasGpg() ? false : NO_GPG },
       const r5 = await opener.open(await sealed(inner('spam'), keys, keys.serverFpr)); // encrypted to the server key only
       assert.ok(!r5.ok && r5.reason === 'undecryptable', JSON.stringify(r5));
 
-      const small = new ReportOpener(opts({ maxSize: 100 }));
-      const r6 = await small.open(await sealed(inner('spam'), keys, keys.trainingFpr));
+      const r6 = await opener.open(Buffer.concat([await sealed(inner('spam'), keys, keys.trainingFpr), Buffer.alloc(MAX_REPORT_BYTES)]));
       assert.ok(!r6.ok && r6.reason === 'too-big', JSON.stringify(r6));
-      await small.close();
 
       const r7 = await opener.open(await sealed(Buffer.from('Content-Type: text/plain\r\n\r\nhello\r\n'), keys, keys.trainingFpr));
       assert.ok(!r7.ok && r7.reason === 'invalid-report', JSON.stringify(r7));
@@ -211,10 +209,10 @@ describe('ReportOpener with real gpg keys', { skip: hasGpg() ? false : NO_GPG },
       const pub = spawnSync(GPG, ['--homedir', locked.serverHome, '--batch', '--export', locked.serverFpr]).stdout;
       spawnSync(GPG, ['--homedir', keys.serverHome, '--batch', '--import'], { input: pub });
       const msg = await sealed(inner('spam'), keys, locked.serverFpr);
-      const opener = new ReportOpener({ gpg: GPG, gnupgHome: locked.serverHome, passphrase: 'wrong', signers: [keys.serverFpr], acceptUnsigned: false, maxSize: 0 });
+      const opener = new ReportOpener({ gpg: GPG, gnupgHome: locked.serverHome, passphrase: 'wrong', signers: [keys.serverFpr], acceptUnsigned: false });
       await assert.rejects(opener.open(msg), (e: unknown) => e instanceof SaTrainError && e.code === 'DECRYPT_FAILED' && /passphrase/.test(e.message));
       await opener.close();
-      const right = new ReportOpener({ gpg: GPG, gnupgHome: locked.serverHome, passphrase: 'secret-pass', signers: [], acceptUnsigned: true, maxSize: 0 });
+      const right = new ReportOpener({ gpg: GPG, gnupgHome: locked.serverHome, passphrase: 'secret-pass', signers: [], acceptUnsigned: true });
       const r = await right.open(msg);
       assert.ok(r.ok, JSON.stringify(r));
       await right.close();

@@ -51,7 +51,7 @@ describe('IMAP feedback source over TLS', { skip }, () => {
     pwFile = join(work, 'pw');
     writeFileSync(pwFile, PASS, { mode: 0o600 });
     set = makeTrainingSet({ 'spam/s.mbox': mboxMessage(1, { body: 'pills casino' }), 'ham/h.mbox': mboxMessage(2) });
-    const message = Buffer.from('From: x@spam.test\r\nSubject: offer\r\nDate: Mon, 6 Jan 2025 10:00:00 +0000\r\n\r\nwonderful glimmerfrobnitz offer\r\n');
+    const message = Buffer.from('From: x@spam.test\r\nSubject: offer\r\nDate: Mon, 6 Jan 2025 10:00:00 +0000\r\n\r\nwonderful glimmerfrobnitz offer\r\n' + 'padding line of the offer\r\n'.repeat(120));
     const inner = buildFeedbackReport({ id: randomUUID(), class: 'spam', time: new Date(), message, userAgent: 'sa-report/test' });
     const armored = await signEncrypt(inner, { gpg: GPG, homedir: keys.serverHome, timeoutMs: 20_000, signKey: keys.serverFpr, recipients: [keys.trainingFpr] });
     await appendTo({ port: dovecot.port, user: 'feedback', pass: PASS, mailbox: 'INBOX' }, buildPgpMime(armored, { from: 'r@mx.test', to: 'f@train.test', domain: 'mx.test' }));
@@ -73,6 +73,15 @@ describe('IMAP feedback source over TLS', { skip }, () => {
       assert.equal(s.imap.learned.spam, 1, url);
       assert.ok((parseDump(readFileSync(out, 'utf8')).tokens.get(tokenKey('glimmerfrobnitz'))?.spam ?? 0) >= 1, url);
     }
+  });
+
+  test('a report whose message is over --max-size is counted and not learned', async () => {
+    const out = join(work, 'small.dat');
+    const r = await train(out, `imaps://feedback@127.0.0.1:${dovecot.tlsPort}/INBOX`, ['--imap-ca-file', dovecot.certFile!, '--max-size', '2000']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { imap: { tooBig: number; accepted: number; rejected: number; learned: { spam: number } } };
+    assert.deepEqual([s.imap.accepted, s.imap.tooBig, s.imap.rejected, s.imap.learned.spam], [1, 1, 0, 0]);
+    assert.equal(parseDump(readFileSync(out, 'utf8')).tokens.get(tokenKey('glimmerfrobnitz')), undefined);
   });
 
   test('an untrusted certificate fails the run: no output, the report stays', async () => {

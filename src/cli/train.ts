@@ -253,11 +253,11 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
         passphrase: pass.passphrase,
         signers: imapSettings.settings.signers,
         acceptUnsigned: values['imap-accept-unsigned'],
-        maxSize,
         signal: ac.signal,
       },
       noSample: values['imap-no-sample'],
       noMove: values['imap-no-move'],
+      maxSize,
       onWarning: warn,
     });
     const reading = new Progress('reading feedback reports', !quiet && Boolean(io.stderr.isTTY), io.stderr);
@@ -329,7 +329,10 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
 
   const text = serializeDump(dump);
   await writeFileAtomic(output, text, () => {
-    validateDump(text);
+    const v = validateDump(text);
+    if (v.nspam !== dump.nspam || v.nham !== dump.nham || v.tokens !== dump.tokens.size || v.seen !== dump.seen.size) {
+      throw new SaTrainError('DUMP_INVALID', `the written dump does not match what was learned (${v.tokens} token lines for ${dump.tokens.size} tokens)`);
+    }
   });
   // --- IMAP feedback source (issue 9): only now that the dump is written are the reports moved ---
   if (feedback) await feedback.moveAfterWrite();

@@ -25,7 +25,7 @@ export type RejectReason =
   | 'bad-signature' // a signature that does not verify, or by an expired or revoked key
   | 'unknown-signer' // a good signature by a key that is not a configured reporter key, or no public key
   | 'invalid-report' // decrypted and signed, but not an sa-report feedback report
-  | 'too-big'; // over the size limit
+  | 'too-big'; // larger than any report sa-report makes (not downloaded)
 
 export const REJECT_REASONS: readonly RejectReason[] = ['not-a-report', 'undecryptable', 'no-integrity', 'unsigned', 'bad-signature', 'unknown-signer', 'invalid-report', 'too-big'];
 
@@ -43,8 +43,6 @@ export interface ReportOpenOptions {
   signers: readonly string[];
   /** Accept unsigned reports and reports by keys not in `signers` (still decrypted with integrity). */
   acceptUnsigned: boolean;
-  /** Inner messages larger than this are rejected as too-big (0: no limit). */
-  maxSize: number;
   signal?: AbortSignal;
 }
 
@@ -54,8 +52,12 @@ export type OpenResult =
 
 /** gpg's ERRSIG return code for "no public key" (doc/DETAILS). */
 const ERRSIG_NO_PUBKEY = '9';
-/** A PGP/MIME message larger than this is not decrypted (armour and MIME add about 40 % to a report). */
-export const outerLimit = (maxSize: number): number => (maxSize > 0 ? Math.ceil(maxSize * 1.5) + 64 * 1024 : 0);
+/**
+ * Messages larger than this are not reports (not even downloaded): sa-report reports messages up to
+ * 4 MiB by default (max_message_size), and armour and MIME add about 40 %; this leaves room for a raised
+ * limit. A reported message over --max-size is authentic all the same: it is kept, not learned.
+ */
+export const MAX_REPORT_BYTES = 16 * 1024 * 1024;
 
 export function normalizeFingerprint(f: string): string {
   const h = f.replace(/\s+/g, '').toUpperCase();
@@ -147,8 +149,7 @@ export class ReportOpener {
   }
 
   async open(raw: Buffer): Promise<OpenResult> {
-    const limit = outerLimit(this.o.maxSize);
-    if (limit > 0 && raw.length > limit) return { ok: false, reason: 'too-big', detail: `${raw.length} bytes` };
+    if (raw.length > MAX_REPORT_BYTES) return { ok: false, reason: 'too-big', detail: `${raw.length} bytes` };
     let armored: Buffer;
     try {
       armored = parsePgpMime(raw);
@@ -189,7 +190,6 @@ export class ReportOpener {
     } catch (e) {
       return { ok: false, reason: 'invalid-report', detail: (e as Error).message };
     }
-    if (this.o.maxSize > 0 && report.message.length > this.o.maxSize) return { ok: false, reason: 'too-big', detail: `the reported message has ${report.message.length} bytes (--max-size ${this.o.maxSize})` };
     return { ok: true, report, signer, unverified };
   }
 

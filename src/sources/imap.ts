@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { SaTrainError } from '../errors.js';
 import type { MessageClass, SourceMessage } from './types.js';
-import { REJECT_REASONS, ReportOpener, reasonKeyword, reportMsgid, resolveReports, outerLimit, type AcceptedReport, type RejectReason, type ReportOpenOptions } from './imap-report.js';
+import { REJECT_REASONS, ReportOpener, reasonKeyword, reportMsgid, resolveReports, MAX_REPORT_BYTES, type AcceptedReport, type RejectReason, type ReportOpenOptions } from './imap-report.js';
 import { describeImap, type ImapSettings } from './imap/settings.js';
 
 /** Reports fetched per FETCH command: bounds the ciphertext held in memory at once. */
@@ -52,6 +52,8 @@ export interface ImapSummary {
   accepted: number;
   /** Of those, accepted without a reporter key's signature (--imap-accept-unsigned). */
   acceptedUnverified: number;
+  /** Accepted reports whose message is over --max-size: filed in processed, not learned. */
+  tooBig: number;
   /** Reports handed to the learner (after --sample / --max-per-class unless --imap-no-sample). */
   learned: { spam: number; ham: number };
   rejected: number;
@@ -72,6 +74,8 @@ export interface FeedbackOptions {
   noSample: boolean;
   /** --imap-no-move: leave the mailbox as it is. */
   noMove: boolean;
+  /** --max-size: reported messages larger than this are not learned (0: no limit). */
+  maxSize: number;
   onWarning?: (w: string) => void;
 }
 
@@ -177,6 +181,7 @@ export class FeedbackSource {
     const accepted: AcceptedReport[] = [];
     const where = new Map<AcceptedReport, ItemOutcome>();
     let unverified = 0;
+    let tooBig = 0;
     let order = 0;
     let readNew = 0;
     let readProcessed = 0;
@@ -191,10 +196,9 @@ export class FeedbackSource {
           if (box.exists === 0) continue;
           // Sizes first: a message too big to be a report is rejected without downloading it.
           const sizes = await c.fetchAll('1:*', { uid: true, size: true });
-          const limit = outerLimit(this.o.open.maxSize);
           const wanted: number[] = [];
           for (const m of sizes.sort((a, b) => a.uid - b.uid)) {
-            if (limit > 0 && (m.size ?? 0) > limit) this.items.push({ folder: role, uid: m.uid, rejected: { reason: 'too-big', detail: `${m.size} bytes` } });
+            if ((m.size ?? 0) > MAX_REPORT_BYTES) this.items.push({ folder: role, uid: m.uid, rejected: { reason: 'too-big', detail: `${m.size} bytes` } });
             else wanted.push(m.uid);
           }
           for (let i = 0; i < wanted.length; i += FETCH_BATCH) {
@@ -210,6 +214,10 @@ export class FeedbackSource {
                 return;
               }
               if (r.unverified) unverified++;
+              if (this.o.maxSize > 0 && r.report.message.length > this.o.maxSize) {
+                tooBig++; // authentic: filed in processed like the others, but not learned (as sa-learn --max-size)
+                return;
+              }
               let msgid: string;
               try {
                 msgid = reportMsgid(r.report.message);
@@ -225,9 +233,9 @@ export class FeedbackSource {
             else readProcessed += msgs.length;
             onProgress?.(readNew + readProcessed);
           }
-          const tooBig = this.items.filter((it) => it.folder === role && it.rejected?.reason === 'too-big').length;
-          if (role === 'mailbox') readNew += tooBig;
-          else readProcessed += tooBig;
+          const notFetched = this.items.filter((it) => it.folder === role && it.rejected?.reason === 'too-big').length;
+          if (role === 'mailbox') readNew += notFetched;
+          else readProcessed += notFetched;
         }
       });
     } catch (e) {
@@ -253,8 +261,9 @@ export class FeedbackSource {
       read: readNew + readProcessed,
       readNew,
       readProcessed,
-      accepted: accepted.length,
+      accepted: accepted.length + tooBig,
       acceptedUnverified: unverified,
+      tooBig,
       rejected: this.items.filter((it) => it.rejected).length,
       rejectedByReason: ordered,
       duplicated: { reportId: res.duplicateIds.length, message: res.duplicateMessages.length },
@@ -347,6 +356,7 @@ export function formatImapSummary(s: ImapSummary): string {
     s.duplicated.message && `${s.duplicated.message} message(s) reported twice`,
     s.superseded && `${s.superseded} superseded by a newer report`,
     s.acceptedUnverified && `${s.acceptedUnverified} accepted without a reporter key's signature`,
+    s.tooBig && `${s.tooBig} over --max-size (not learned)`,
   ].filter(Boolean);
   if (more.length) lines.push(`       ${more.join(', ')}`);
   if (s.moved) lines.push(`       moved ${s.moved.processed} to processed, ${s.moved.rejected} to rejected${s.moveError ? ' (incomplete: see the warning)' : ''}`);
