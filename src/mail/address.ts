@@ -5,9 +5,9 @@
 // Input is a Perl byte string (JS binary string); regexes spell out Perl's byte semantics
 // (\s = [\t\n\x0B\f\r ], `.` = [^\n], `$` = end or before a final "\n") and emulate possessive
 // quantifiers (see address-re.ts, which also matches $header_address_re itself).
-import { domainToASCII } from 'node:url';
 import { parseAddressesXs } from './address-xs.js';
 import { atomic, mailre, matchHeaderAddress } from './address-re.js';
+import { idnToAscii as uriIdnToAscii } from './uri/idn.js';
 
 export interface ParsedAddress {
   phrase: string | undefined;
@@ -37,33 +37,14 @@ export function validParsedAddress(a: string | undefined): boolean {
   return q !== 1;
 }
 
-// eslint-disable-next-line no-control-regex
-const IDN_ASCII_FAST = /^[a-zA-Z0-9_.:[\]-]*$/;
-const LATIN1_HOST = /^[a-zA-Z0-9\xC0-\xD6\xD8-\xDE\xE0-\xF6\xF8-\xFE_.-]*$/;
 const LABEL_RE = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?=\n?$)/;
 
-function isValidUtf8(s: string): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'latin1'));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Util.pm idn_to_ascii for a byte string: lowercase ASCII hosts; convert others to ACE (Net::LibIDN2 in
- * SpamAssassin; here the WHATWG/UTS-46 domainToASCII, which agrees for ordinary IDNs); on failure the
- * input is returned unchanged (not lowercased), like SpamAssassin.
+ * Util.pm idn_to_ascii for a byte string (uri/idn.ts, the libidn2 emulation). WHATWG domainToASCII alone
+ * is not enough here: it cuts a host at '\\' or '/' ("b.com\\" -> "b.com"), where libidn2 keeps it.
  */
 export function idnToAscii(s: string): string {
-  if (IDN_ASCII_FAST.test(s)) return s.toLowerCase();
-  let text: string;
-  if (isValidUtf8(s)) text = Buffer.from(s, 'latin1').toString('utf8');
-  else if (LATIN1_HOST.test(s)) text = s;
-  else return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  const ace = domainToASCII(text);
-  return ace === '' ? s : ace;
+  return uriIdnToAscii({ s, chars: false });
 }
 
 /** Util.pm is_fqdn_valid($host, 1) for a byte string. */
