@@ -74,6 +74,19 @@ const TBIRD_VARIANTS: readonly RegExp[] = [
 const HAS_SCHEME_HINT = /:\/\/|www|ftp\./i;
 const HAS_MAIL_HINT = /@|mailto:/i;
 
+/**
+ * Every _tbirdurire match holds one of these within URI_HINT_REACH characters of its start: a scheme
+ * ("://" at most 5 in, or "www" / "ftp." / "mailto:" at the start), a mail address's '@' (at most 251
+ * in) or the dot before a schemeless host's TLD (at most 252 in; every TLD starts with a letter, and
+ * /i without `u` folds no non-ASCII character to an ASCII letter). So a line without one has no match,
+ * and no match starts more than URI_HINT_REACH characters before the next one: the scan can skip ahead.
+ */
+const URI_HINT_G = /\.[a-z]|@|:\/\/|www|ftp\.|mailto:/gi;
+/** Upper bound of the distance from a match's start to its hint's start (252, with a margin). */
+export const URI_HINT_REACH = 256;
+/** The longest hint ("mailto:"): a hint that ends at i starts at i - 7 or later. */
+const URI_HINT_LONGEST = 7;
+
 /** A URI found in the text and what add_uri_detail_list is called with. */
 export interface TextUri {
   /** the URI handed to add_uri_detail_list (scheme added when missing) */
@@ -84,58 +97,78 @@ const TRAILING_PUNCT = /[-~!@#^&*()_+=:;'?,.]*$/;
 const CLOSE_PAREN = /^([^(]*)\)[^\n]*$/;
 
 /**
+ * The _tbirdurire matches of one line, in order (as a `while (/.../gi)` loop finds them), skipping the
+ * stretches where URI_HINT_G shows no match can start. `onMatch` must not use the module's regexes.
+ */
+export function eachTbirdMatch(text: string, onMatch: (m: RegExpExecArray) => void): void {
+  // The module's RegExp objects: their lastIndex is set before every use (no state survives a call).
+  const hint = URI_HINT_G;
+  hint.lastIndex = 0;
+  if (!hint.test(text)) return;
+  const re = TBIRD_VARIANTS[(HAS_SCHEME_HINT.test(text) ? 2 : 0) + (HAS_MAIL_HINT.test(text) ? 1 : 0)]!;
+  let at = 0;
+  for (;;) {
+    // skip to URI_HINT_REACH before the next hint (none left: no more matches)
+    hint.lastIndex = at;
+    if (!hint.test(text)) return;
+    const from = hint.lastIndex - URI_HINT_LONGEST - URI_HINT_REACH;
+    re.lastIndex = from > at ? from : at;
+    const m = re.exec(text);
+    if (m === null) return;
+    at = re.lastIndex;
+    onMatch(m);
+  }
+}
+
+/**
  * _process_text_uri_list: the URIs of the rendered "all" lines (byte strings), in discovery order, that
  * SpamAssassin passes to add_uri_detail_list (with valid_domain = 1). `seen` is per message.
  */
 export function findTextUris(lines: readonly string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  // own RegExp objects per call: lastIndex is per-object state
-  const variants = TBIRD_VARIANTS.map((r) => new RegExp(r));
-  for (const text of lines) {
-    const re = variants[(HAS_SCHEME_HINT.test(text) ? 2 : 0) + (HAS_MAIL_HINT.test(text) ? 1 : 0)]!;
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      let rawuri = m[1] || m[2] || m[3] || '';
-      const schost = m[4];
-      const rawtype = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
-      rawuri = rawuri.replace(CLOSE_PAREN, '$1');
-      rawuri = rawuri.replace(TRAILING_PUNCT, '');
-      if (seen.has(rawuri)) continue;
-      seen.add(rawuri);
-      if (rawtype === 'mail' && !rawuri.includes('@')) continue;
-      if (schost !== undefined && !isFqdnValid(schost, true)) continue;
-      if (/^[cm]id:/i.test(rawuri)) continue;
-      if (/^\w+:\/{0,2}$/i.test(rawuri)) continue;
+  for (const text of lines) eachTbirdMatch(text, (m) => processMatch(m, seen, out));
+  return out;
+}
 
-      let uri = rawuri;
-      if (!/^(?:https?|ftp|mailto):/i.test(uri)) {
-        if (/^ftp\./i.test(uri)) {
-          uri = 'ftp://' + uri;
-        } else if (/^www\d{0,2}\./i.test(uri)) {
-          uri = 'http://' + uri;
-        } else if (/\/[^\n]+@/.test(uri)) {
-          uri = 'http://' + uri;
-        } else if (uri.includes('@')) {
-          if (!/@[^\n]+?\./.test(uri)) continue;
-          if (uri.includes('&nbsp;')) continue;
-          uri = uri.replace(/^(?:skype|e?-?mail)?:+/i, '');
-          uri = 'mailto:' + uri;
-        } else {
-          if (!uri.includes('.')) continue;
-          uri = 'http://' + uri;
-        }
-      }
-      if (/^mailto:/i.test(uri)) {
-        if (/%[0-9a-f]{2}/i.test(uri)) uri = urlEncode(uri);
-        const hm = /@([^?&>]*)/.exec(uri);
-        if (!hm) continue;
-        const host = hm[1]!.replace(/(?:%20)+$/, '');
-        if (!isDomainValid(host, false)) continue;
-      }
-      out.push(uri);
+/** One match of _process_text_uri_list's loop: appends the URI to `out` unless it is skipped. */
+function processMatch(m: RegExpExecArray, seen: Set<string>, out: string[]): void {
+  let rawuri = m[1] || m[2] || m[3] || '';
+  const schost = m[4];
+  const rawtype = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
+  rawuri = rawuri.replace(CLOSE_PAREN, '$1');
+  rawuri = rawuri.replace(TRAILING_PUNCT, '');
+  if (seen.has(rawuri)) return;
+  seen.add(rawuri);
+  if (rawtype === 'mail' && !rawuri.includes('@')) return;
+  if (schost !== undefined && !isFqdnValid(schost, true)) return;
+  if (/^[cm]id:/i.test(rawuri)) return;
+  if (/^\w+:\/{0,2}$/i.test(rawuri)) return;
+
+  let uri = rawuri;
+  if (!/^(?:https?|ftp|mailto):/i.test(uri)) {
+    if (/^ftp\./i.test(uri)) {
+      uri = 'ftp://' + uri;
+    } else if (/^www\d{0,2}\./i.test(uri)) {
+      uri = 'http://' + uri;
+    } else if (/\/[^\n]+@/.test(uri)) {
+      uri = 'http://' + uri;
+    } else if (uri.includes('@')) {
+      if (!/@[^\n]+?\./.test(uri)) return;
+      if (uri.includes('&nbsp;')) return;
+      uri = uri.replace(/^(?:skype|e?-?mail)?:+/i, '');
+      uri = 'mailto:' + uri;
+    } else {
+      if (!uri.includes('.')) return;
+      uri = 'http://' + uri;
     }
   }
-  return out;
+  if (/^mailto:/i.test(uri)) {
+    if (/%[0-9a-f]{2}/i.test(uri)) uri = urlEncode(uri);
+    const hm = /@([^?&>]*)/.exec(uri);
+    if (!hm) return;
+    const host = hm[1]!.replace(/(?:%20)+$/, '');
+    if (!isDomainValid(host, false)) return;
+  }
+  out.push(uri);
 }

@@ -1,0 +1,83 @@
+// Tests for src/mail/uri/text-uris.ts: the skipping scan (eachTbirdMatch) finds exactly the matches of a
+// plain `while (/_tbirdurire/gi)` loop over the whole line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { eachTbirdMatch, findTextUris, TBIRD_URI_RE_SOURCE, URI_HINT_REACH } from '../src/mail/uri/text-uris.js';
+import { readMbox } from '../src/sources/mbox.js';
+import { parseForLearning } from '../src/mail/learner-input.js';
+import { renderBody } from '../src/mail/render.js';
+
+const FULL = new RegExp(TBIRD_URI_RE_SOURCE, 'gi');
+
+function plain(text: string): string[] {
+  const out: string[] = [];
+  FULL.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = FULL.exec(text)) !== null) out.push(`${m.index}:${m[0]}:${m[1]}|${m[2]}|${m[3]}|${m[4]}`);
+  return out;
+}
+
+function skipping(text: string): string[] {
+  const out: string[] = [];
+  eachTbirdMatch(text, (m) => out.push(`${m.index}:${m[0]}:${m[1]}|${m[2]}|${m[3]}|${m[4]}`));
+  return out;
+}
+
+/** A deterministic generator (LCG), so failures reproduce. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+const PIECES = [
+  'example.com', 'www.example.org', 'http://a.b/c', 'ftp.x.net', 'mailto:joe@x.com', 'joe@example.com', 'a@b',
+  'foo.bar', 'x.co.uk', '1.2.3.4', ' ', '  ', '. ', 'The', 'end.', '(', ')', '<', '>', '"', "'", ',', '@', '.',
+  'https://', 'www', 'WWW.EXAMPLE.COM', 'a'.repeat(120), 'b-c_d.', '\x1b(B', '\xa0', '\xe9t\xe9.fr', ':80/x',
+];
+
+test('eachTbirdMatch: same matches as the plain loop on generated lines (long runs around hints)', () => {
+  const r = rng(7);
+  for (let n = 0; n < 3000; n++) {
+    let line = '';
+    const parts = 1 + Math.floor(r() * 30);
+    for (let i = 0; i < parts; i++) {
+      // long filler without hints, or long hosts/local parts near the reach limit
+      const k = r();
+      if (k < 0.05) line += 'x'.repeat(Math.floor(r() * 2 * URI_HINT_REACH));
+      else if (k < 0.1) line += 'a'.repeat(240 + Math.floor(r() * 20)) + (r() < 0.5 ? '.com' : '@example.com');
+      else line += PIECES[Math.floor(r() * PIECES.length)]!;
+    }
+    assert.deepEqual(skipping(line), plain(line), JSON.stringify(line));
+  }
+});
+
+test('eachTbirdMatch: a host label at the longest reach before its TLD is still found', () => {
+  const host = 'a' + 'b'.repeat(251) + '.com';
+  const line = 'y'.repeat(600) + ' ' + host + ' z';
+  assert.deepEqual(skipping(line), plain(line));
+  assert.equal(skipping(line).length, 1);
+  assert.deepEqual(findTextUris(['no hint here, none at all\n']), []);
+});
+
+test('eachTbirdMatch: same matches as the plain loop on corpus lines', async (t) => {
+  const file = '/work/shared/corpora/trec07-dev/spam/trec07p-dev.mbox';
+  if (!existsSync(file)) {
+    t.skip('shared corpus not present: ' + file);
+    return;
+  }
+  let n = 0;
+  let lines = 0;
+  for await (const m of readMbox(file, { maxSize: 0 })) {
+    if (n++ % 10 !== 0) continue;
+    for (const line of renderBody(parseForLearning(m.raw)).all) {
+      lines++;
+      assert.deepEqual(skipping(line), plain(line));
+    }
+    if (n > 2000) break;
+  }
+  assert.ok(lines > 100);
+});
