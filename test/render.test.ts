@@ -41,3 +41,45 @@ test('no subject: a bare "\\n" line first; no leaf at all: empty arrays', () => 
   const empty = parseMessage(Buffer.from('Subject: s\nContent-Type: multipart/mixed; boundary=b\n\n', 'latin1'));
   assert.deepEqual(renderBody(empty).visible, []);
 });
+
+/** The plain transcription of Message.pm's three substitutions, to check the fast path against. */
+function collapseReference(text: { s: string; chars: boolean }): string {
+  const ws = text.chars
+    ? '\\t\\n\\x0B\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000'
+    : '\\t\\n\\x0B\\f\\r ';
+  const s = text.s
+    .replace(new RegExp(`\\n+[${ws}]*\\n+`, 'g'), '\x00')
+    .replace(new RegExp(`[${ws}]+`, 'g'), ' ')
+    .replace(/\x00/g, '\n');
+  return text.chars ? Buffer.from(s, 'utf8').toString('latin1') : s;
+}
+
+test('whitespace fast path (single spaces left alone) equals the three substitutions', () => {
+  const alphabet = [' ', ' ', ' ', '\t', '\n', '\n', '\r', '\x0b', '\f', 'a', 'b', '\x00', '\xa0', '\x85', '\u2003', '\u3000'];
+  let x = 12345;
+  const rnd = (n: number): number => {
+    x = (x * 1103515245 + 12345) >>> 0;
+    return (x >>> 8) % n;
+  };
+  for (let k = 0; k < 2000; k++) {
+    let s = '';
+    const len = rnd(40);
+    for (let i = 0; i < len; i++) s += alphabet[rnd(alphabet.length)];
+    const bytesOnly = s.replace(/[^\x00-\xff]/g, 'c');
+    assert.equal(collapseWhitespace({ s: bytesOnly, chars: false }), collapseReference({ s: bytesOnly, chars: false }), JSON.stringify(bytesOnly));
+    assert.equal(collapseWhitespace({ s, chars: true }), collapseReference({ s, chars: true }), JSON.stringify(s));
+  }
+});
+
+test('without an HTML part the visible and "all" arrays are equal copies and invisible is empty', () => {
+  const plain = renderBody(parseMessage(Buffer.from('Subject: s\n\nsome  text\n\n\nmore\n', 'latin1')));
+  assert.deepEqual(plain.visible, ['s\n', 'some text\n', 'more ']);
+  assert.deepEqual(plain.all, plain.visible);
+  assert.notEqual(plain.all, plain.visible); // separate arrays
+  assert.deepEqual(plain.invisible, []);
+  const html = renderBody(parseMessage(Buffer.from(
+    'Subject: s\nContent-Type: text/html\n\nseen <font color="#ffffff">hidden</font>\n', 'latin1')));
+  assert.deepEqual(html.visible, ['s\n', 'seen ']);
+  assert.deepEqual(html.invisible, ['hidden']);
+  assert.deepEqual(html.all, ['s\n', 'seen hidden ']);
+});

@@ -37,13 +37,17 @@ export interface RenderedBody {
 
 const RE_HTML_NAME = /\.s?html?\n?$/i;
 // Perl \s on byte strings, and on character strings (Unicode White_Space minus nothing relevant).
-const WS_BYTES = '\\t\\n\\x0B\\f\\r ';
-const WS_CHARS = '\\t\\n\\x0B\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
+// (The *_NOSP forms leave out the space character.)
+const WS_BYTES_NOSP = '\\t\\n\\x0B\\f\\r';
+const WS_CHARS_NOSP = '\\t\\n\\x0B\\f\\r\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
+const WS_BYTES = WS_BYTES_NOSP + ' ';
+const WS_CHARS = WS_CHARS_NOSP + ' ';
 const RE_PARA_BYTES = new RegExp(`\\n+[${WS_BYTES}]*\\n+`, 'g');
 const RE_PARA_CHARS = new RegExp(`\\n+[${WS_CHARS}]*\\n+`, 'g');
-const RE_WS_BYTES = new RegExp(`[${WS_BYTES}]+`, 'g');
-const RE_WS_CHARS = new RegExp(`[${WS_CHARS}]+`, 'g');
-const RE_NUL = /\x00/g;
+// s/\s+/ /g without touching the runs that are already a single ' ' (most of them): a run starting
+// with ' ' and longer than one character, or starting with any other white space.
+const RE_WS_RUN_BYTES = new RegExp(` [${WS_BYTES}]+|[${WS_BYTES_NOSP}][${WS_BYTES}]*`, 'g');
+const RE_WS_RUN_CHARS = new RegExp(` [${WS_CHARS}]+|[${WS_CHARS_NOSP}][${WS_CHARS}]*`, 'g');
 const RE_SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Node.pm::effective_type: a name ending in .htm/.html/.shtml makes any part text/html. */
@@ -117,8 +121,9 @@ export function splitIntoShortLines(text: string): string[] {
 /** Whitespace handling of get_body_text_array_common, then utf8::encode if a character string. */
 export function collapseWhitespace(text: PerlStr): string {
   const para = text.chars ? RE_PARA_CHARS : RE_PARA_BYTES;
-  const ws = text.chars ? RE_WS_CHARS : RE_WS_BYTES;
-  const s = text.s.replace(para, '\x00').replace(ws, ' ').replace(RE_NUL, '\n');
+  const ws = text.chars ? RE_WS_RUN_CHARS : RE_WS_RUN_BYTES;
+  let s = text.s.replace(para, '\x00').replace(ws, ' ');
+  if (s.includes('\x00')) s = s.replaceAll('\x00', '\n');
   return text.chars ? utf8Encode(s) : s;
 }
 
@@ -155,11 +160,22 @@ export function renderBody(msg: Message, scanSize = BODY_PART_SCAN_SIZE): Render
   const subj = msg.getHeader('subject');
   const subject = subj === undefined ? '\n' : subj + '\n';
   const htmlUris: PerlStr[] = [];
-  for (const r of rendered) if (r && r.type === 'text/html') htmlUris.push(...r.htmlUris);
+  // Only an HTML rendering has distinct visible/all texts and a non-empty invisible one; without
+  // any, the visible and "all" arrays are the same lines and the invisible one is empty (assemble of
+  // empty texts), so the work is done once.
+  let split = false;
+  let anyInvisible = false;
+  for (const r of rendered) {
+    if (r === undefined) continue;
+    if (r.type === 'text/html') for (const u of r.htmlUris) htmlUris.push(u);
+    if (r.visible !== r.all) split = true;
+    if (r.invisible.s !== '') anyInvisible = true;
+  }
+  const all = assemble(rendered, 'all', subject, scanSize);
   return {
-    visible: assemble(rendered, 'visible', subject, scanSize),
-    invisible: assemble(rendered, 'invisible', '', scanSize),
-    all: assemble(rendered, 'all', subject, scanSize),
+    visible: split ? assemble(rendered, 'visible', subject, scanSize) : all.slice(),
+    invisible: anyInvisible ? assemble(rendered, 'invisible', '', scanSize) : [],
+    all,
     htmlUris,
   };
 }
