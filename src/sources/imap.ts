@@ -131,9 +131,10 @@ async function withClient<T>(s: ImapSettings, fn: (c: ImapFlow) => Promise<T>): 
   }
 }
 
+/** Does the folder exist? (LIST, so that a failing connection throws instead of answering "no".) */
 async function folderExists(c: ImapFlow, path: string): Promise<boolean> {
-  const st = await c.status(path, { messages: true }).catch(() => false as const);
-  return st !== false;
+  const boxes = await c.list();
+  return boxes.some((b) => b.path === path || (path.toUpperCase() === 'INBOX' && b.path.toUpperCase() === 'INBOX'));
 }
 
 /** Run `fn` over `items`, at most `n` at once, results in order. */
