@@ -23,7 +23,20 @@ import { startProxy } from './helpers/tcp-proxy.js';
 const SA_REPORT = join(REPO, 'dist', 'src', 'cli', 'sa-report.js');
 const USERS = { alice: 'alice-pw', feedback: 'feedback-pw' };
 const NO_GPG = 'gpg is not installed at /usr/bin/gpg (apt-get install gnupg)';
-const skip = !hasDovecot() ? NO_DOVECOT : !hasGpg() ? NO_GPG : !existsSync(SA_REPORT) ? 'dist/src/cli/sa-report.js is missing: build first (npx tsc -p .)' : false;
+/** Dovecot runs sa-report as its mail user ("nobody" when the tests run as root): it must be able to start it. */
+function runnableByMailUser(): boolean {
+  if (process.getuid?.() !== 0) return true;
+  return spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, SA_REPORT, '--help'], { stdio: 'ignore' }).status === 0;
+}
+const skip = !hasDovecot()
+  ? NO_DOVECOT
+  : !hasGpg()
+    ? NO_GPG
+    : !existsSync(SA_REPORT)
+      ? 'dist/src/cli/sa-report.js is missing: build first (npx tsc -p .)'
+      : !runnableByMailUser()
+        ? `Dovecot runs sa-report as "nobody", who cannot run ${SA_REPORT} (the checkout or node is not readable by other users)`
+        : false;
 
 /** A message Alice receives; `word` is a token found nowhere else. */
 function incoming(n: number, word: string): string {
