@@ -226,6 +226,10 @@ const ODD_VALUES = [
   '\0a@b', 'a@\0b', '"\0a"@b', 'N\0 <a@b>', 'a@b (\0)', 'a@[\0]', 'a\x0Bb@c', 'a@b\x0B', '\x0B<a@b>',
   'a\\b@c', '\\\\a@b', 'a@b\\c', '"a\\\\\\"b"@c', '(a\\\\) b@c', 'N <a@b>\\', 'x@y.com\\',
   'Name\t<a@b.c>;c@d.e', 'a@b\n', 'a@b\r\n', '\na@b', 'a\n@b', 'a@\nb', 'N\n <a@b>', 'user @ host . com', 'a@b . ',
+  // rarer branches of the parser: a dot after a quoted word at the end, a route with a dot problem or
+  // nothing after it, a local part with a dot problem at the end, a group name with a NUL in quotes
+  '"a".', '"a". ', '"a".@b', '"a". (c)', '<@a..b', '<@a..b,', '<@a..b:u@h>', '<@r:', '<@r: ', '<a..b', '<"a\0b"', '<a@b..c',
+  'x "a\0b": c@d;', '"a\0b": c@d;, e@f',
 ];
 
 test('(b) odd and hostile values agree with Email::Address::XS and Util.pm', (t) => {

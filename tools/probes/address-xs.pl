@@ -7,7 +7,7 @@
 #    "internal":[...],  Util.pm::_parse_header_addresses($value)
 #    "pha":[...]}       Util.pm::parse_header_addresses($value) (the whole path SpamAssassin uses)
 # Output strings are byte strings, one JSON code point per byte; undef is null.
-# Only Mail::SpamAssassin::Util is loaded (no configuration is read). Run with SA_HEADER_ADDRESS_PARSER unset.
+# Only Mail::SpamAssassin::Util is loaded (no configuration is read); SA_HEADER_ADDRESS_PARSER is cleared.
 # Usage: perl tools/probes/address-xs.pl < values.jsonl
 use strict;
 use warnings;
