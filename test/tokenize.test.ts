@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tokenizeLine, tokenizeMessage, type Region } from '../src/bayes/tokenize.js';
+import { tokenizeLine, tokenizeLineRegex, tokenizeMessage, type Region } from '../src/bayes/tokenize.js';
+import { readMbox } from '../src/sources/mbox.js';
+import { learnerInput } from '../src/mail/learner-input.js';
 
 interface Case { name: string; text: string; chars: boolean; prefix: string; region: Region; tokens: string[] }
 
@@ -105,4 +107,59 @@ test('differential: the cases above against the installed SpamAssassin', (t) => 
     const want = (JSON.parse(out[i]!) as { tokens: string[] }).tokens;
     assert.deepEqual(tokenizeLine(c.chars ? { s: c.text, chars: true } : c.text, c.prefix, c.region), want, c.name);
   });
+});
+
+// ---- the byte-string fast path against the direct regex port (tokenizeLineRegex)
+
+/** A deterministic generator (LCG), so failures reproduce. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+const PIECES = [
+  ' ', ' ', ' ', '\t', '\n', '\r', '.', '..', '...', '-', '--', "'", '"', ',', '@', '*', '!', '$', '_', ':', '#', '\xa0',
+  'a', 'B', 'z', 'Q', '7', 'the', 'The', 'From', 'you\'re', 'Hello', 'WORLD', 'x.com', 'Mail.Example.COM', 'a@b.c',
+  'supercalifragilistic', 'SUPERCALIFRAGILISTIC', 'f*ckingverylongtokenhere', '\xc3\xa9', '\xc3', '\xa9', '\xe6\x97\xa5',
+  '\xf0\x9f\x98\x80', '\xff', '\x80', '\xc0\xc0', 'caf\xe9', '\xc9T\xc9', '. ', '.  The', '\x7f', '\x00',
+];
+
+test('fast path: byte lines tokenize as the regex port does (random lines, every region)', () => {
+  const r = rng(11);
+  const prefixes = ['', 'I*:', 'H*x:'];
+  for (let n = 0; n < 20000; n++) {
+    let line = '';
+    const parts = 1 + Math.floor(r() * 25);
+    for (let i = 0; i < parts; i++) line += PIECES[Math.floor(r() * PIECES.length)]!;
+    const region = Math.floor(r() * 3) as Region;
+    const prefix = prefixes[Math.floor(r() * prefixes.length)]!;
+    assert.deepEqual(tokenizeLine(line, prefix, region), tokenizeLineRegex(line, prefix, region), JSON.stringify([line, region]));
+    assert.deepEqual(tokenizeLine({ s: line, chars: false }, prefix, region), tokenizeLineRegex(line, prefix, region));
+  }
+});
+
+test('fast path: corpus lines and headers tokenize as the regex port does', async (t) => {
+  const file = '/work/shared/corpora/spamassassin-2002/spam/spam_2.mbox';
+  if (!existsSync(file)) return t.skip('shared corpus not present: ' + file);
+  let n = 0;
+  let lines = 0;
+  for await (const m of readMbox(file, { maxSize: 0 })) {
+    if (n++ % 8 !== 0) continue;
+    const input = learnerInput(m.raw, 1767225600);
+    const all: [string, Region][] = [
+      ...input.visible.map((l): [string, Region] => [l, 1]),
+      ...input.invisible.map((l): [string, Region] => [l, 1]),
+      ...input.headers.map((l): [string, Region] => [l, 0]),
+      ...input.uris.filter((u) => !u.chars).map((u): [string, Region] => [u.s, 2]),
+    ];
+    for (const [line, region] of all) {
+      lines++;
+      assert.deepEqual(tokenizeLine(line, '', region), tokenizeLineRegex(line, '', region));
+    }
+    if (n > 1400) break;
+  }
+  assert.ok(lines > 1000);
 });
