@@ -173,6 +173,44 @@ const CASES: Case[] = [
     invisible: "B\"m\"",
     uris: [],
   },
+  // fast paths: attributes not built for tags whose handlers ignore them, ASCII names in
+  // character strings, indexOf scans in text, literal and marked-section modes
+  {
+    name: "skipped attributes",
+    input: "x<b title=\"a>b\" class='c>d'>bold</b><i data-x=1 n>it</i> <TD STYLE=\"color:#fff\">cell</TD><span style=\"color:#FFFFFF\">hid</span> <u x=\"&amp;\">u</u>",
+    chars: false,
+    all: "B\"xboldit cell hid u\"",
+    visible: "B\"xboldit   u\"",
+    invisible: "B\"cellhid\"",
+    uris: [],
+  },
+  {
+    name: "utf8 tag and attribute names",
+    input: "<a hRef=\"http://ü.example/ä\" hé=\"v\">ü</a><font color=\"white\">ö</font><B>b</B><xé y=1>z</xé>",
+    chars: true,
+    all: "U\"\\x{fc}\\x{f6}bz\"",
+    visible: "U\"\\x{fc}bz\"",
+    invisible: "U\"\\x{f6}\"",
+    uris: ["U\"http://\\x{fc}.example/\\x{e4}\""],
+  },
+  {
+    name: "marked sections and literal text",
+    input: "<![CDATA[ a<b ]]> x <style>p{}</style>y<script>if(a<b)</script>z <![ IGNORE [ hidden ]]> after <textarea>t<b>u</textarea>v",
+    chars: false,
+    all: "B\" a<b  x yz  after t<b>uv\"",
+    visible: "B\" a<b  x yz  after t<b>uv\"",
+    invisible: "B\"\"",
+    uris: [],
+  },
+  {
+    name: "whitespace elements",
+    input: "a<li>b<h3>c</h3><hr>d<br>e<div>f</div><p>g<dt>h<embed>i<title>j</title>k<th>l",
+    chars: false,
+    all: "B\"a b c \\x{a}\\x{a}d\\x{a}e\\x{a}f\\x{a}\\x{a}\\x{a}g h i\\x{a}\\x{a}j\\x{a}\\x{a}k l\"",
+    visible: "B\"a b c \\x{a}\\x{a}d\\x{a}e\\x{a}f\\x{a}\\x{a}\\x{a}g h i\\x{a}\\x{a}j\\x{a}\\x{a}k l\"",
+    invisible: "B\"\"",
+    uris: [],
+  },
 ];
 
 function render(c: Case) {

@@ -27,14 +27,32 @@ const SELF_CLOSE_CHARS =
 const SMART_QUOTES_CHARS = /[\u201C\u201D]/g;
 const SMART_QUOTES_BYTES = /\xE2\x80[\x9C\x9D]/g;
 
-/** Join chunks as Perl's join/.= does: byte chunks are upgraded if any chunk is UTF-8. */
-function joinChunks(chunks: Chunk[]): PerlStr {
+const ALL = 0;
+const VISIBLE = 1;
+const INVISIBLE = 2;
+type Which = typeof ALL | typeof VISIBLE | typeof INVISIBLE;
+
+/**
+ * Join the chunks of one rendering (all, visible or invisible) as Perl's join/.= does: byte chunks
+ * are upgraded if any chunk of that rendering is UTF-8.
+ */
+function joinChunks(chunks: Chunk[], which: Which): PerlStr {
+  const pieces: string[] = [];
   let u = false;
-  for (const c of chunks) if (c.u) { u = true; break; }
-  if (!u) return { s: chunks.map((c) => c.b).join(''), chars: false };
+  for (const c of chunks) {
+    if (which !== ALL && c.inv !== (which === INVISIBLE)) continue;
+    pieces.push(c.b);
+    if (c.u) u = true;
+  }
+  if (!u) return { s: pieces.join(''), chars: false };
   // every chunk as code points: UTF-8 chunks are decoded, byte chunks read as Latin-1
-  const bytes = chunks.map((c) => (c.u ? c.b : utf8Encode(c.b))).join('');
-  return { s: Buffer.from(bytes, 'latin1').toString('utf8'), chars: true };
+  let k = 0;
+  for (const c of chunks) {
+    if (which !== ALL && c.inv !== (which === INVISIBLE)) continue;
+    if (!c.u) pieces[k] = utf8Encode(c.b);
+    k++;
+  }
+  return { s: Buffer.from(pieces.join(''), 'latin1').toString('utf8'), chars: true };
 }
 
 /** Render one HTML text exactly as Node.pm::rendered does with Mail::SpamAssassin::HTML. */
@@ -54,9 +72,9 @@ export function renderHtml(text: PerlStr): HtmlRendering {
 
   const chunks = renderer.chunks;
   return {
-    all: joinChunks(chunks),
-    visible: joinChunks(chunks.filter((c) => !c.inv)),
-    invisible: joinChunks(chunks.filter((c) => c.inv)),
+    all: joinChunks(chunks, ALL),
+    visible: joinChunks(chunks, VISIBLE),
+    invisible: joinChunks(chunks, INVISIBLE),
     uris: [...renderer.uriState.uris.values()],
   };
 }

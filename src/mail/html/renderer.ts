@@ -31,10 +31,40 @@ export interface Chunk {
   inv: boolean;
 }
 
+/** Strings up to this length are checked for non-ASCII units by a loop rather than a regex. */
+const SHORT_SCAN = 64;
+// eslint-disable-next-line no-control-regex
+const RE_NON_ASCII = /[^\x00-\x7f]/;
+
+function isAscii(b: string): boolean {
+  if (b.length > SHORT_SCAN) return !RE_NON_ASCII.test(b);
+  for (let i = 0; i < b.length; i++) if (b.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** UTF-8 octets (binary string) -> characters; ASCII is its own decoding. */
+export function fromUtf8(b: string): string {
+  return isAscii(b) ? b : Buffer.from(b, 'latin1').toString('utf8');
+}
+
 /** Internal buffer -> Perl string value (UTF-8 octets decoded when flagged). */
 export function svToPerl(sv: SvBuf): PerlStr {
-  return sv.u ? { s: Buffer.from(sv.b, 'latin1').toString('utf8'), chars: true } : { s: sv.b, chars: false };
+  return sv.u ? { s: fromUtf8(sv.b), chars: true } : { s: sv.b, chars: false };
 }
+
+/** Tags whose start-tag attributes html_tag's handlers read (text_style, html_uri, html_tests). */
+const READS_ATTRS: ReadonlySet<string> = new Set([...OK_ATTRIBUTES.keys(), ...ELEMENTS_URI, 'basefont', 'a']);
+const NO_ATTRS: Attrs = new Map();
+
+/** html_whitespace: what each whitespace element displays (its regexes applied once per element). */
+const WHITESPACE_TEXT: ReadonlyMap<string, string> = new Map(
+  [...ELEMENTS_WHITESPACE].flatMap((tag): [string, string][] => {
+    if (tag === 'br' || tag === 'div') return [[tag, '\n']];
+    if (/^(?:li|t[hd]|d[td]|embed|h[0-9])$/.test(tag)) return [[tag, ' ']];
+    if (/^(?:p|hr|blockquote|pre|listing|plaintext|xmp|title)$/.test(tag)) return [[tag, '\n\n']];
+    return [];
+  }),
+);
 
 const RE = { b: build(false), c: build(true) };
 function build(chars: boolean) {
@@ -106,19 +136,28 @@ export class HtmlRenderer implements TokenSink {
     this.textStyle = [];
   }
 
+  /** The tokenizer may skip building attributes nobody reads (`name` as startTag gets it). */
+  wantsAttrs(name: string, utf8: boolean): boolean {
+    return READS_ATTRS.has(utf8 ? fromUtf8(name) : name);
+  }
+
   startTag(name: string, attrs: RawAttr[], utf8: boolean): void {
-    const attr: Attrs = new Map();
-    for (const a of attrs) {
-      const key = utf8 ? Buffer.from(a.name, 'latin1').toString('utf8') : a.name;
-      if (attr.has(key)) continue; // HTML::Parser keeps the first of repeated attributes
-      const sv = a.decode ? decodeEntities({ b: a.value, u: utf8 }, false) : { b: a.value, u: utf8 };
-      attr.set(key, svToPerl(sv));
+    const tag = utf8 ? fromUtf8(name) : name;
+    let attr = NO_ATTRS; // never mutated: only READS_ATTRS tags reach the code that edits attributes
+    if (READS_ATTRS.has(tag)) {
+      attr = new Map();
+      for (const a of attrs) {
+        const key = utf8 ? fromUtf8(a.name) : a.name;
+        if (attr.has(key)) continue; // HTML::Parser keeps the first of repeated attributes
+        const sv = a.decode ? decodeEntities({ b: a.value, u: utf8 }, false) : { b: a.value, u: utf8 };
+        attr.set(key, svToPerl(sv));
+      }
     }
-    this.htmlTag(utf8 ? Buffer.from(name, 'latin1').toString('utf8') : name, attr, 1, utf8);
+    this.htmlTag(tag, attr, 1, utf8);
   }
 
   endTag(name: string, utf8: boolean): void {
-    this.htmlTag(utf8 ? Buffer.from(name, 'latin1').toString('utf8') : name, new Map(), -1, utf8);
+    this.htmlTag(utf8 ? fromUtf8(name) : name, NO_ATTRS, -1, utf8);
   }
 
   text(raw: string, utf8: boolean, isCdata: boolean): void {
@@ -128,7 +167,8 @@ export class HtmlRenderer implements TokenSink {
 
   // ---- html_tag ----
   private htmlTag(tag: string, attr: Attrs, num: number, utf8: boolean): void {
-    const maybeNamespace = (utf8 ? RE.c : RE.b).namespace.test(tag);
+    // the namespace pattern needs a ':'
+    const maybeNamespace = tag.includes(':') && (utf8 ? RE.c : RE.b).namespace.test(tag);
     let n = (this.inside.get(tag) ?? 0) + num;
     if (n < 0) n = 0;
     this.inside.set(tag, n);
@@ -143,11 +183,8 @@ export class HtmlRenderer implements TokenSink {
   }
 
   private htmlWhitespace(tag: string): void {
-    if (tag === 'br' || tag === 'div') this.displayText({ b: '\n', u: false }, true, false);
-    else if (/^(?:li|t[hd]|d[td]|embed|h[0-9])$/.test(tag)) this.displayText({ b: ' ', u: false }, true, false);
-    else if (/^(?:p|hr|blockquote|pre|listing|plaintext|xmp|title)$/.test(tag)) {
-      this.displayText({ b: '\n\n', u: false }, true, false);
-    }
+    const text = WHITESPACE_TEXT.get(tag);
+    if (text !== undefined) this.displayText({ b: text, u: false }, true, false);
   }
 
   private htmlTests(tag: string, attr: Attrs): void {
@@ -179,7 +216,11 @@ export class HtmlRenderer implements TokenSink {
       }
     }
     if (tag === 'td' || tag === 'tr') this.closeTableTag(tag);
-    const nw: Style = { ...this.top(), tag, inv: undefined };
+    const top = this.top();
+    const nw: Style = {
+      tag, fgcolor: top.fgcolor, bgcolor: top.bgcolor, size: top.size, display: top.display,
+      visibility: top.visibility, inv: undefined,
+    };
     if (tag === 'big' || tag === 'small') {
       nw.size += tag === 'big' ? 1 : -1;
       this.textStyle.push(nw);
@@ -259,8 +300,14 @@ export class HtmlRenderer implements TokenSink {
     if (nw.fgcolor === 'transparent') nw.fgcolor = nw.bgcolor;
   }
 
+  private hasStyle(tag: string): boolean {
+    const st = this.textStyle;
+    for (let i = st.length - 1; i >= 0; i--) if (st[i]!.tag === tag) return true;
+    return false;
+  }
+
   private closeTableTag(tag: string): void {
-    if (!this.textStyle.some((s) => s.tag === tag)) return;
+    if (!this.hasStyle(tag)) return;
     while (this.textStyle.length) {
       const top = this.top().tag;
       if (!perlTrue(top)) break;
@@ -273,7 +320,7 @@ export class HtmlRenderer implements TokenSink {
   }
 
   private closeTag(tag: string): void {
-    if (!this.textStyle.some((s) => s.tag === tag)) return;
+    if (!this.hasStyle(tag)) return;
     while (this.textStyle.length) {
       if (this.textStyle.pop()!.tag === tag) break;
     }

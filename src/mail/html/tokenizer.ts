@@ -10,6 +10,8 @@
 export interface TokenSink {
   startDocument?(): void;
   startTag(name: string, attrs: RawAttr[], utf8: boolean): void;
+  /** False if startTag ignores the attributes of this tag (they are then not built). */
+  wantsAttrs?(name: string, utf8: boolean): boolean;
   endTag(name: string, utf8: boolean): void;
   text(raw: string, utf8: boolean, isCdata: boolean): void;
   comment?(raw: string, utf8: boolean): void;
@@ -67,9 +69,17 @@ const MS_KEYWORDS = new Map([['include', MS_INCLUDE], ['rcdata', MS_RCDATA], ['c
 /** Not a construct here: parse as text. */
 const NOT_MARKUP = -1;
 
+const RE_UPPER_RUN = /[A-Z]+/g;
+
 function lowerAscii(s: string): string {
-  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return s.replace(RE_UPPER_RUN, (m) => m.toLowerCase());
+  }
+  return s;
 }
+
+const NO_ATTRS: RawAttr[] = [];
 
 export class HtmlTokenizer {
   private buf = '';
@@ -216,14 +226,15 @@ export class HtmlTokenizer {
   // ---- parse_buf ----
 
   private parseBuf(beg: number): number {
-    const end = this.end;
+    const end = this.end; // === this.b.length
+    const b = this.b;
     let s = beg;
     let t = beg;
     for (;;) {
       while (this.literalMode) {
         const l = this.literalMode;
-        while (s < end && this.b.charCodeAt(s) !== LT) s++;
-        if (s >= end) return t;
+        s = b.indexOf('<', s);
+        if (s < 0) return t;
         const endText = s;
         s++;
         if (this.at(s) === SLASH) {
@@ -248,7 +259,8 @@ export class HtmlTokenizer {
       }
 
       while (this.ms === MS_CDATA || this.ms === MS_RCDATA) {
-        while (s < end && this.b.charCodeAt(s) !== RBRACK) s++;
+        s = b.indexOf(']', s);
+        if (s < 0) s = end;
         if (this.at(s) === RBRACK && s < end) {
           const endText = s;
           s++;
@@ -266,7 +278,11 @@ export class HtmlTokenizer {
       }
 
       // as much text as possible
-      while (s < end && this.b.charCodeAt(s) !== LT) {
+      if (this.ms === MS_NONE) {
+        s = b.indexOf('<', s);
+        if (s < 0) s = end;
+      }
+      while (s < end && b.charCodeAt(s) !== LT) {
         if (this.ms !== MS_NONE && this.b.charCodeAt(s) === RBRACK) {
           const endText = s;
           s++;
@@ -554,7 +570,9 @@ export class HtmlTokenizer {
     const tagEnd = s;
     while (isSpace(this.at(s))) s++;
     if (s >= end) return beg;
-    const attrs: RawAttr[] = [];
+    const tag = lowerAscii(b.slice(beg + 1, tagEnd));
+    const want = this.sink.wantsAttrs?.(tag, this.utf8) ?? true;
+    const attrs: RawAttr[] = want ? [] : NO_ATTRS;
     while (isNotSpaceGt(this.at(s))) {
       const nameBeg = s;
       s++;
@@ -563,41 +581,39 @@ export class HtmlTokenizer {
       const nameEnd = s;
       while (isSpace(this.at(s))) s++;
       if (s >= end) return beg;
-      const rawName = b.slice(nameBeg, nameEnd);
       if (b.charCodeAt(s) === 0x3d) {
         s++;
         while (isSpace(this.at(s))) s++;
         if (s >= end) return beg;
         const c = b.charCodeAt(s);
         if (c === GT) {
-          attrs.push({ name: lowerAscii(rawName), value: '', decode: true });
+          if (want) attrs.push({ name: lowerAscii(b.slice(nameBeg, nameEnd)), value: '', decode: true });
           break;
         }
-        let value: string;
+        let vb: number;
+        let ve: number;
         if (c === DQ || c === SQ) {
-          const qb = s;
-          s++;
-          while (s < end && b.charCodeAt(s) !== c) s++;
-          if (s >= end) return beg;
-          s++;
-          value = b.slice(qb + 1, s - 1);
+          const qe = b.indexOf(c === DQ ? '"' : "'", s + 1);
+          if (qe < 0 || qe >= end) return beg;
+          vb = s + 1;
+          ve = qe;
+          s = qe + 1;
         } else {
-          const ws = s;
+          vb = s;
           while (s < end && isNotSpaceGt(b.charCodeAt(s))) s++;
           if (s >= end) return beg;
-          value = b.slice(ws, s);
+          ve = s;
         }
-        attrs.push({ name: lowerAscii(rawName), value, decode: true });
+        if (want) attrs.push({ name: lowerAscii(b.slice(nameBeg, nameEnd)), value: b.slice(vb, ve), decode: true });
         while (isSpace(this.at(s))) s++;
         if (s >= end) return beg;
-      } else {
+      } else if (want) {
+        const rawName = b.slice(nameBeg, nameEnd);
         attrs.push({ name: lowerAscii(rawName), value: rawName, decode: false });
       }
     }
     if (this.at(s) !== GT || s >= end) return NOT_MARKUP;
     s++;
-    const rawTag = b.slice(beg + 1, tagEnd);
-    const tag = lowerAscii(rawTag);
     this.flushPendingEnd();
     if (this.ms !== MS_IGNORE) this.sink.startTag(tag, attrs, this.utf8);
     const cdata = LITERAL_MODE.get(tag);
