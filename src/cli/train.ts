@@ -37,8 +37,8 @@ directories of one-message files or *.eml files) and write a sa-learn --backup d
 Options:
   --source DIR         training set (required)
   --output FILE        dump to write (default: ./sa.dat); written atomically
-  --engine NAME        spamassassin (default: the installed sa-learn, isolated) or native (our
-                       TypeScript learner: nothing else needed, many times faster)
+  --engine NAME        native (default: our TypeScript port of SpamAssassin 4.0.1's learner, nothing
+                       else needed) or spamassassin (the installed sa-learn, isolated; reads --sa-config)
   --jobs N             parallel workers or sa-learn instances (default: number of CPUs)
   --max-size BYTES     skip messages larger than this (default: ${DEFAULT_MAX_SIZE}, as sa-learn; 0 = no limit)
   --sample F           keep a random share F of each class (0 < F <= 1)
