@@ -54,32 +54,57 @@ export function makeRelayAsString(r: Relay): string {
   return `[ ip=${r.ip} rdns=${r.rdns} helo=${r.helo} by=${r.by} ident=${r.ident} envfrom=${envfrom} intl=0 id=${r.id} auth=${r.auth} msa=0 ]`;
 }
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+const ASCII_UPPER_G = /[A-Z]+/g;
+
 /** ASCII-only lc, as Perl's on byte strings. */
 function lcAscii(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  // toLowerCase agrees on pure ASCII (it would also fold Latin-1 letters)
+  return NON_ASCII.test(s) ? s.replace(ASCII_UPPER_G, (m) => m.toLowerCase()) : s.toLowerCase();
 }
 
-/** Node.pm get_header(name) in list context (values without the "\n"). */
-function allValues(headers: ReadonlyArray<readonly [string, string]>, lcName: string): string[] {
-  const out: string[] = [];
-  for (const [name, value] of headers) if (name.length === lcName.length && lcAscii(name) === lcName) out.push(value);
+/**
+ * Node.pm get_header(name) in list context (values without the "\n") for several lower-case names at
+ * once: one list per name, in `lcNames` order, from one pass over the headers.
+ */
+function valuesOf(headers: ReadonlyArray<readonly [string, string]>, lcNames: readonly string[]): string[][] {
+  const out: string[][] = lcNames.map(() => []);
+  for (const [name, value] of headers) {
+    let lk: string | undefined;
+    for (let i = 0; i < lcNames.length; i++) {
+      const want = lcNames[i]!;
+      if (name.length !== want.length) continue;
+      lk ??= lcAscii(name);
+      if (lk === want) out[i]!.push(value);
+    }
+  }
   return out;
 }
 
 const INTL_FLAG = / intl=[0-9] /;
 const MSA_FLAG = / msa=[0-9] /;
+const FOLD_G = /\n[ \t]+/g;
+
+/** The lower-cased names classifyRelays reads: Received, then the originating-IP headers. */
+function wantedNames(originating: readonly string[]): string[] {
+  return ['received', ...originating.map(lcAscii)];
+}
+const DEFAULT_WANTED = wantedNames(ORIGINATING_IP_HEADERS);
 
 /** parse_received_headers, returning the relay lists. */
 export function classifyRelays(
   headers: ReadonlyArray<readonly [name: string, decodedValue: string]>,
   opts: RelayOptions = {},
 ): RelayLists {
+  const wanted = opts.originatingIpHeaders ? wantedNames(opts.originatingIpHeaders) : DEFAULT_WANTED;
+  const found = valuesOf(headers, wanted);
   // get_header('Received') in list context; each value gets "\n", which the parser's \s+ folding drops
-  const lines = allValues(headers, 'received').map((v) => v + '\n');
+  const lines = found[0]!.map((v) => v + '\n');
 
   // single-line headers like X-Originating-IP become synthetic Received lines (bug 5680)
-  for (const h of opts.originatingIpHeaders ?? ORIGINATING_IP_HEADERS) {
-    const values = allValues(headers, lcAscii(h));
+  for (let h = 1; h < found.length; h++) {
+    const values = found[h]!;
     if (values.length === 0) continue;
     // scalar get_header: the last instance
     const ip = firstIpAddress(values[values.length - 1]! + '\n');
@@ -116,7 +141,8 @@ export function classifyRelays(
     }
     ctx.qmailScannerEnvFrom = undefined;
 
-    const line = raw.replace(/\n[ \t]+/g, ' ');
+    // folded continuation lines (only an inner "\n" can start one)
+    const line = raw.indexOf('\n') === raw.length - 1 ? raw : raw.replace(FOLD_G, ' ');
     const parsed = parseReceivedLine(line, ctx);
     if (parsed === undefined) unparseable++;
     if (!parsed) continue;
@@ -133,9 +159,27 @@ export function classifyRelays(
       }
     }
 
-    const relay: ClassifiedRelay = { ...parsed, asString, internal: inInternal ? 1 : 0, msa: 0 };
-    asString = asString.replace(INTL_FLAG, ` intl=${relay.internal} `);
-    relay.asString = asString.replace(MSA_FLAG, ` msa=${relay.msa} `);
+    const intl = inInternal ? 1 : 0;
+    // The first " intl=N " is the real field: no field before it holds a space. A " msa=N " before the
+    // real (already 0) one can only come from an auth string with spaces (e.g. the GMail cipher).
+    if (intl) asString = asString.replace(INTL_FLAG, ' intl=1 ');
+    if (parsed.auth.includes(' msa=')) asString = asString.replace(MSA_FLAG, ' msa=0 ');
+    const relay: ClassifiedRelay = {
+      ip: parsed.ip,
+      by: parsed.by,
+      helo: parsed.helo,
+      id: parsed.id,
+      ident: parsed.ident,
+      envfrom: parsed.envfrom,
+      auth: parsed.auth,
+      rdns: parsed.rdns,
+      noReverseDns: parsed.noReverseDns,
+      rdnsNotInHeaders: parsed.rdnsNotInHeaders,
+      ipPrivate: parsed.ipPrivate,
+      asString,
+      internal: intl,
+      msa: 0,
+    };
 
     if (inTrusted) {
       trusted.push(relay);

@@ -29,22 +29,32 @@ export interface FnRule {
 
 export type Rule = TableRule | FnRule;
 
+/** True if every hint matches (no hints: true). */
+function hintsMatch(hints: RegExp[] | undefined, s: string): boolean {
+  if (hints === undefined) return true;
+  for (let i = 0; i < hints.length; i++) if (!hints[i]!.test(s)) return false;
+  return true;
+}
+
 export function runRules(rules: readonly Rule[], s: string, f: Fields): Outcome {
-  for (const rule of rules) {
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
     if ('fn' in rule) {
       const o = rule.fn(s, f);
       if (o !== undefined) return o;
       continue;
     }
-    if (rule.hint && !rule.hint.every((h) => h.test(s))) continue;
+    if (!hintsMatch(rule.hint, s)) continue;
     const m = rule.re.exec(s);
     if (!m) continue;
     if (rule.skip) return 0;
     if (rule.looked) f.mtaLookedUpDns = true;
-    if (rule.groups) {
-      rule.groups.forEach((name, i) => {
+    const groups = rule.groups;
+    if (groups) {
+      for (let i = 0; i < groups.length; i++) {
+        const name = groups[i];
         if (name !== undefined) f[name] = m[i + 1] ?? '';
-      });
+      }
     }
     rule.apply?.(m, f);
     return 'enough';
