@@ -55,6 +55,22 @@ test('eachTbirdMatch: same matches as the plain loop on generated lines (long ru
   }
 });
 
+const SCHEMELESS_PIECES = [
+  'example.com', 'foo.bar', 'x.co.uk', 'a.b.c.museum', '1.2.3.4', 'EXAMPLE.ORG', 'ex-ample.net', 'a_b.com', '.com', '.',
+  '..', 'e.g.', 'i.e.', ' ', ' ', '(', ')', '<', '>', '"', "'", ',', '/', '/path', ':8080', '?q=1', '#', '-', '_', '\x1b(B',
+  '\xa0', '\xe9', 'a'.repeat(250), 'b.'.repeat(40), 'toolong' + 'x'.repeat(250) + '.com', '.comx', '.co.', 'www',
+];
+
+test('eachTbirdMatch: schemeless-only lines (the run-start scan) match as the plain loop does', () => {
+  const r = rng(3);
+  for (let n = 0; n < 5000; n++) {
+    let line = '';
+    const parts = 1 + Math.floor(r() * 25);
+    for (let i = 0; i < parts; i++) line += SCHEMELESS_PIECES[Math.floor(r() * SCHEMELESS_PIECES.length)]!;
+    assert.deepEqual(skipping(line), plain(line), JSON.stringify(line));
+  }
+});
+
 test('eachTbirdMatch: a host label at the longest reach before its TLD is still found', () => {
   const host = 'a' + 'b'.repeat(251) + '.com';
   const line = 'y'.repeat(600) + ' ' + host + ' z';

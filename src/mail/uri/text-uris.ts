@@ -105,7 +105,12 @@ export function eachTbirdMatch(text: string, onMatch: (m: RegExpExecArray) => vo
   const hint = URI_HINT_G;
   hint.lastIndex = 0;
   if (!hint.test(text)) return;
-  const re = TBIRD_VARIANTS[(HAS_SCHEME_HINT.test(text) ? 2 : 0) + (HAS_MAIL_HINT.test(text) ? 1 : 0)]!;
+  const variant = (HAS_SCHEME_HINT.test(text) ? 2 : 0) + (HAS_MAIL_HINT.test(text) ? 1 : 0);
+  if (variant === 0) {
+    eachSchemelessMatch(text, onMatch);
+    return;
+  }
+  const re = TBIRD_VARIANTS[variant]!;
   let at = 0;
   for (;;) {
     // skip to URI_HINT_REACH before the next hint (none left: no more matches)
@@ -117,6 +122,48 @@ export function eachTbirdMatch(text: string, onMatch: (m: RegExpExecArray) => vo
     if (m === null) return;
     at = re.lastIndex;
     onMatch(m);
+  }
+}
+
+/** [a-z\d._-] under /i: the characters of a schemeless host before its TLD. */
+function isHostChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x2d;
+}
+
+/** Variant 0 (schemeless alternative only), anchored at lastIndex. */
+const SCHEMELESS_STICKY = new RegExp(tbirdUriSource(false, false), 'giy');
+const DOT_LETTER_G = /\.[a-z]/gi;
+
+/**
+ * eachTbirdMatch on a line without scheme or mail hints: only the schemeless alternative can match.
+ * Its host `[a-z\d][a-z\d._-]{0,251}\.TLD` must be preceded by ^ or a delimiter that is not a host
+ * character, so a match starts exactly at the beginning of a maximal run of host characters holding a
+ * '.' + letter; each such run start is tried once (sticky), the rest of the line never.
+ */
+function eachSchemelessMatch(text: string, onMatch: (m: RegExpExecArray) => void): void {
+  const dot = DOT_LETTER_G;
+  const re = SCHEMELESS_STICKY;
+  const n = text.length;
+  let at = 0;
+  for (;;) {
+    dot.lastIndex = at;
+    if (!dot.test(text)) return;
+    const h = dot.lastIndex - 2; // the '.'
+    let start = h;
+    while (start > 0 && isHostChar(text.charCodeAt(start - 1))) start--;
+    let end = h + 1;
+    while (end < n && isHostChar(text.charCodeAt(end))) end++;
+    if (start >= at) {
+      re.lastIndex = start;
+      const m = re.exec(text);
+      if (m !== null) {
+        at = re.lastIndex;
+        onMatch(m);
+        continue;
+      }
+    }
+    // no match starts inside this run (nor at its start, when before `at`)
+    at = end;
   }
 }
 
