@@ -27,3 +27,11 @@ test('folds become one space, newlines removed; valid UTF-8 kept as is', () => {
   assert.equal(decodeHeader('caf\xc3\xa9', 'x-a'), 'caf\xc3\xa9');
   assert.equal(decodeHeader('', 'x-a'), '');
 });
+
+test('fast paths: values without "\\n" skip unfolding; names are only checked when "=?" occurs', () => {
+  assert.equal(decodeHeader('a\r\n b\n\tc', 'x-test'), 'a b c');
+  assert.equal(decodeHeader('=?utf-8?q?a?=\n =?utf-8?q?b?=', 'Subject'), 'ab');
+  assert.equal(decodeHeader('=?utf-8?q?a?= =?utf-8?q?b?=', 'Subject'), 'ab');
+  assert.equal(decodeHeader('=?utf-8?q?a?=', 'Received'), '=?utf-8?q?a?=');
+  assert.equal(decodeHeader('plain List-Id', 'List-Id'), 'plain List-Id');
+});

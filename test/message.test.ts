@@ -187,3 +187,34 @@ for (const corpus of ['spamassassin-2002', 'trec07-dev']) {
     assert.deepEqual(failures, []);
   });
 }
+
+test('pristine headers and body are exact slices of the input (LF, CRLF, From_, MBX, empty)', () => {
+  const lf = parseMessage(Buffer.from('From a@b Sat Jan  3 01:05:34 2004\nX-A: 1\n  more\nbad\n\nbody\n\n', 'latin1'));
+  assert.equal(lf.pristineHeaders, 'X-A: 1\n  more\nbad\n\n');
+  assert.equal(lf.pristineBody, 'body\n\n');
+  const crlf = parseMessage(Buffer.from('X-A: 1\r\nX-B: 2\n\r\nbody\r\nend', 'latin1'));
+  assert.equal(crlf.pristineHeaders, 'X-A: 1\r\nX-B: 2\r\n\r\n'); // bare LF squashed in CRLF mode
+  assert.equal(crlf.pristineBody, 'body\r\nend');
+  const mbx = parseMessage(Buffer.from(' 1-Jan-2004 01:02:03 +0000,123;000000000000-00000000\nFrom: <x@y>\n\nb\n', 'latin1'));
+  assert.equal(mbx.mboxSep, 'From x@y Thu Jan  1 01:02:03 2004\n');
+  assert.equal(mbx.pristineHeaders, 'From: <x@y>\n\n');
+  assert.equal(mbx.pristineBody, 'b\n');
+  const noBody = parseMessage(Buffer.from('X-A: 1\n', 'latin1'));
+  assert.equal(noBody.pristineHeaders, 'X-A: 1\n');
+  assert.equal(noBody.pristineBody, '');
+  const fromOnly = parseMessage(Buffer.from('From a@b Sat Jan  3 01:05:34 2004\n', 'latin1'));
+  assert.equal(fromOnly.pristineHeaders + fromOnly.pristineBody, '');
+  const empty = parseMessage(Buffer.alloc(0));
+  assert.equal(empty.pristineHeaders, '\n'); // bug 4884: an empty message is read as one "\n" line
+  assert.equal(empty.pristineBody, '');
+});
+
+test('header values: unfolded, trimmed of Perl \\s at both ends; getAllHeaders is a fresh copy', () => {
+  const m = parseMessage(Buffer.from('Subject: \t a\n\tb \x0b\nx-subject: c\nSUBJECT:  d\n\n', 'latin1'));
+  assert.deepEqual(m.getHeaders('subject'), ['a b', 'd']);
+  const all = m.getAllHeaders();
+  assert.deepEqual(all, ['Subject: a b\n', 'x-subject: c\n', 'SUBJECT: d\n']);
+  all.pop();
+  assert.equal(m.getAllHeaders().length, 3);
+  assert.deepEqual(m.headerEntries(), [['Subject', 'a b'], ['x-subject', 'c'], ['SUBJECT', 'd']]);
+});

@@ -30,11 +30,11 @@ function decodeWordPayload(cte: string, data: string): string {
 /** Node.pm::_decode_header. `name` is the header name (any case). */
 export function decodeHeader(value: string, name: string): string {
   if (value === '') return '';
-  let body = value.replace(RE_FOLD, '\n ').replace(RE_NEWLINES, '');
+  let body = value.includes('\n') ? value.replace(RE_FOLD, '\n ').replace(RE_NEWLINES, '') : value;
   if (RE_NON_ASCII.test(body)) {
     body = encodeIfChars(normalize(body, 'UTF-8', false));
   }
-  if (RE_NO_DECODE.test(name) || body.indexOf('=?') === -1) return body;
+  if (body.indexOf('=?') === -1 || RE_NO_DECODE.test(name)) return body;
 
   body = body.replace(RE_EW_GAP, '$1');
 

@@ -26,10 +26,7 @@ const RE_FROM_ANGLE = /^From:[^<]*<([^>]+)>/;
 const RE_FROM_PLAIN = /^From:[\t\n\x0B\f\r ]*([^<> ]+)/;
 const RE_BARE_LF = /(?<!\r)\n/g;
 const RE_CRLF = /\r\n/g;
-const RE_CRLF_END = /\r\n$/;
-const RE_KEY_TRAIL = /[ \t]+$/;
 const RE_HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
-const RE_BLANK = /^[\t\n\x0B\f\r ]*$/;
 const RE_NON_WS = /[^\t\n\x0B\f\r ]/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -110,12 +107,17 @@ export function parseMessage(raw: Buffer): Message {
 export function parseMessageString(rawStr: string, subparse: number): Message {
   const self = new Message();
   let message = splitLines(rawStr);
-  if (message.length === 0) message = ['\n']; // bug 4884
+  // `message` concatenated is rawStr from offset sepLen on, except for the empty message of bug 4884
+  const exact = message.length > 0;
+  if (!exact) message = ['\n']; // bug 4884
+  let sepLen = 0;
 
   if (RE_MBOX_FROM.test(message[0]!)) {
     self.mboxSep = message.shift()!;
+    sepLen = self.mboxSep.length;
   } else if (RE_MBX.test(message[0]!)) {
     const line = message.shift()!;
+    sepLen = line.length;
     self.mboxSep = mbxToMbox(line, message);
   }
 
@@ -159,9 +161,17 @@ export function parseMessageString(rawStr: string, subparse: number): Message {
     header = current;
     pristineHeaders.push(current);
   }
-  self.pristineHeaders = pristineHeaders.join('');
   const body = message.slice(pos);
-  self.pristineBody = body.join('');
+  if (exact) {
+    // the header lines were pushed unchanged unless CRLF squashing rewrote them
+    let bodyStart = sepLen;
+    for (let i = 0; i < pos; i++) bodyStart += message[i]!.length;
+    self.pristineHeaders = squashCrlf ? pristineHeaders.join('') : rawStr.slice(sepLen, bodyStart);
+    self.pristineBody = rawStr.slice(bodyStart);
+  } else {
+    self.pristineHeaders = pristineHeaders.join('');
+    self.pristineBody = body.join('');
+  }
 
   collapseBlankLines(body, squashCrlf);
 
@@ -183,10 +193,21 @@ function commitTopHeader(self: Message, header: string, squashCrlf: boolean): vo
   let key = header.slice(0, colon);
   let value = header.slice(colon + 1);
   if (squashCrlf) value = value.replace(RE_CRLF, '\n');
-  key = key.replace(RE_KEY_TRAIL, '');
+  let k = key.length; // s/[ \t]+$//
+  while (k > 0 && (key.charCodeAt(k - 1) === 0x20 || key.charCodeAt(k - 1) === 0x09)) k--;
+  if (k < key.length) key = key.slice(0, k);
   if (key.length > MAX_HEADER_KEY_LENGTH) key = key.slice(0, MAX_HEADER_KEY_LENGTH);
   if (value.length > MAX_HEADER_VALUE_LENGTH) value = value.slice(0, MAX_HEADER_VALUE_LENGTH);
   self.addHeader(key, value);
+}
+
+/** /^\s*$/ on a body line (Perl byte \s; `$` may precede a final "\n", which \s covers anyway). */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return false;
+  }
+  return true;
 }
 
 /**
@@ -196,8 +217,8 @@ function commitTopHeader(self: Message, header: string, squashCrlf: boolean): vo
 function collapseBlankLines(message: string[], squashCrlf: boolean): void {
   let start: number | undefined;
   for (let cnt = message.length - 1; cnt >= 0; cnt--) {
-    if (squashCrlf) message[cnt] = message[cnt]!.replace(RE_CRLF_END, '\n');
-    if (RE_BLANK.test(message[cnt]!)) {
+    if (squashCrlf && message[cnt]!.endsWith('\r\n')) message[cnt] = message[cnt]!.slice(0, -2) + '\n';
+    if (isBlank(message[cnt]!)) {
       if (start === undefined) start = cnt;
       if (cnt !== 0) continue;
     }

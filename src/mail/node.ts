@@ -9,10 +9,21 @@ import { base64Decode, qpDecode } from './transfer.js';
 export const MAX_HEADER_LENGTH = 65536;
 
 const RE_UNFOLD = /\n[ \t]+/g;
-const RE_TRAIL_WS = /[\t\n\x0B\f\r ]+$/;
-const RE_LEAD_WS = /^[\t\n\x0B\f\r ]+/;
 const RE_CRLF = /\r\n/g;
 const RE_TEXT_OR_MESSAGE = /^(?:text|message)\b\//i;
+
+function isPerlSpaceByte(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** s/\s+$//; s/^\s+// on a byte string (Perl \s: [\t\n\x0B\f\r ]). */
+export function trimPerlSpace(s: string): string {
+  let j = s.length;
+  while (j > 0 && isPerlSpaceByte(s.charCodeAt(j - 1))) j--;
+  let i = 0;
+  while (i < j && isPerlSpaceByte(s.charCodeAt(i))) i++;
+  return i === 0 && j === s.length ? s : s.slice(i, j);
+}
 
 export class MimeNode {
   /** lc(name) -> decoded values in order. */
@@ -21,6 +32,10 @@ export class MimeNode {
   private readonly rawValues = new Map<string, string[]>();
   /** Original header names in order of appearance. */
   readonly headerOrder: string[] = [];
+  /** lc() of each headerOrder entry. */
+  private readonly headerOrderLc: string[] = [];
+  /** getAllHeaders() result, dropped when a header is added. */
+  private allHeaders: string[] | undefined = undefined;
 
   /** Parsed MIME type ('text/plain', ...). */
   type = '';
@@ -37,6 +52,8 @@ export class MimeNode {
   addHeader(rawKey: string, rawValue: string): string {
     const key = lcAscii(rawKey);
     this.headerOrder.push(rawKey);
+    this.headerOrderLc.push(key);
+    this.allHeaders = undefined;
     let dec = this.decoded.get(key);
     let raw = this.rawValues.get(key);
     if (!dec || !raw) {
@@ -45,7 +62,8 @@ export class MimeNode {
       this.decoded.set(key, dec);
       this.rawValues.set(key, raw);
     }
-    const unfolded = rawValue.replace(RE_UNFOLD, ' ').replace(RE_TRAIL_WS, '').replace(RE_LEAD_WS, '');
+    // s/\n[ \t]+/ /g; s/\s+$//; s/^\s+//
+    const unfolded = trimPerlSpace(rawValue.includes('\n') ? rawValue.replace(RE_UNFOLD, ' ') : rawValue);
     const value = decodeHeader(unfolded, key);
     dec.push(value);
     raw.push(rawValue);
@@ -82,9 +100,13 @@ export class MimeNode {
    * length(name)+length(value\n)+2; once the sum exceeds MAX_HEADER_LENGTH the rest is dropped.
    */
   getAllHeaders(): string[] {
+    this.allHeaders ??= this.buildAllHeaders();
+    return this.allHeaders.slice();
+  }
+
+  private buildAllHeaders(): string[] {
     const positions = new Map<string, number[]>();
-    this.headerOrder.forEach((k, i) => {
-      const lk = lcAscii(k);
+    this.headerOrderLc.forEach((lk, i) => {
       const p = positions.get(lk);
       if (p) p.push(i);
       else positions.set(lk, [i]);
@@ -114,8 +136,9 @@ export class MimeNode {
   /** [original name, decoded value] for every header instance in original order (no size cap). */
   headerEntries(): Array<[string, string]> {
     const seen = new Map<string, number>();
-    return this.headerOrder.map((k) => {
-      const lk = lcAscii(k);
+    const lc = this.headerOrderLc;
+    return this.headerOrder.map((k, i) => {
+      const lk = lc[i]!;
       const j = seen.get(lk) ?? 0;
       seen.set(lk, j + 1);
       return [k, this.decoded.get(lk)![j]!] as [string, string];
