@@ -66,8 +66,8 @@ export function renderHtml(text: PerlStr): HtmlRendering {
   const tok = new HtmlTokenizer(renderer);
   tok.parse(text.chars ? utf8Encode(s) : s, text.chars);
   // bug 7437: close unclosed <style> and <script>
-  for (let i = 0; i < MAX_FORCED_CLOSE && (renderer.inside.get('style') ?? 0) > 0; i++) tok.parse('</style>', false);
-  for (let i = 0; i < MAX_FORCED_CLOSE && (renderer.inside.get('script') ?? 0) > 0; i++) tok.parse('</script>', false);
+  for (let i = 0; i < MAX_FORCED_CLOSE && renderer.insideCount('style') > 0; i++) tok.parse('</style>', false);
+  for (let i = 0; i < MAX_FORCED_CLOSE && renderer.insideCount('script') > 0; i++) tok.parse('</script>', false);
   tok.eof();
 
   const chunks = renderer.chunks;

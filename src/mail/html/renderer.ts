@@ -52,9 +52,30 @@ export function svToPerl(sv: SvBuf): PerlStr {
   return sv.u ? { s: fromUtf8(sv.b), chars: true } : { s: sv.b, chars: false };
 }
 
-/** Tags whose start-tag attributes html_tag's handlers read (text_style, html_uri, html_tests). */
-const READS_ATTRS: ReadonlySet<string> = new Set([...OK_ATTRIBUTES.keys(), ...ELEMENTS_URI, 'basefont', 'a']);
+// What html_tag does with a tag, as bits of one lookup (instead of one set lookup per table).
+const F_ELEMENT = 1; // in %elements or %tricks: handled at all
+const F_TEXT_STYLE = 2;
+const F_WHITESPACE = 4;
+const F_URI = 8;
+const F_READS_ATTRS = 16; // start-tag attributes read by text_style, html_uri or html_tests
+const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  const add = (tags: Iterable<string>, f: number): void => {
+    for (const t of tags) m.set(t, (m.get(t) ?? 0) | f);
+  };
+  add(ELEMENTS, F_ELEMENT);
+  add(TRICKS, F_ELEMENT);
+  add(ELEMENTS_TEXT_STYLE, F_TEXT_STYLE);
+  add(ELEMENTS_WHITESPACE, F_WHITESPACE);
+  add(ELEMENTS_URI, F_URI);
+  add([...OK_ATTRIBUTES.keys(), ...ELEMENTS_URI, 'basefont', 'a'], F_READS_ATTRS);
+  return m;
+})();
 const NO_ATTRS: Attrs = new Map();
+
+function readsAttrs(tag: string): boolean {
+  return ((TAG_FLAGS.get(tag) ?? 0) & F_READS_ATTRS) !== 0;
+}
 
 /** html_whitespace: what each whitespace element displays (its regexes applied once per element). */
 const WHITESPACE_TEXT: ReadonlyMap<string, string> = new Map(
@@ -81,8 +102,9 @@ function build(chars: boolean) {
 
 // display_text's white space: [ \t\n\r\f\x0b]+ and the two characters "\xC2\xA0" (as UTF-8
 // octets when the chunk is a character string).
-const COLLAPSE_BYTES = /[ \t\n\r\f\x0b]+|\xc2\xa0/g;
-const COLLAPSE_UTF8 = /[ \t\n\r\f\x0b]+|\xc3\x82\xc2\xa0/g;
+// Runs that are a single ' ' are left alone (replacing them by ' ' changes nothing).
+const COLLAPSE_BYTES = / [ \t\n\r\f\x0b]+|[\t\n\r\f\x0b][ \t\n\r\f\x0b]*|\xc2\xa0/g;
+const COLLAPSE_UTF8 = / [ \t\n\r\f\x0b]+|[\t\n\r\f\x0b][ \t\n\r\f\x0b]*|\xc3\x82\xc2\xa0/g;
 
 function hasVisibleChar(sv: SvBuf): boolean {
   const b = sv.b;
@@ -121,7 +143,10 @@ export const MAX_FORCED_CLOSE = 1000;
 
 export class HtmlRenderer implements TokenSink {
   readonly chunks: Chunk[] = [];
-  readonly inside = new Map<string, number>();
+  // %inside counts: only <a>, <script> and <style> are ever read
+  private insideA = 0;
+  private insideScript = 0;
+  private insideStyle = 0;
   readonly uriState: UriState = { uris: new Map(), baseHref: null };
   private textStyle: Style[] = [];
   private basefont = 3;
@@ -138,13 +163,13 @@ export class HtmlRenderer implements TokenSink {
 
   /** The tokenizer may skip building attributes nobody reads (`name` as startTag gets it). */
   wantsAttrs(name: string, utf8: boolean): boolean {
-    return READS_ATTRS.has(utf8 ? fromUtf8(name) : name);
+    return readsAttrs(utf8 ? fromUtf8(name) : name);
   }
 
   startTag(name: string, attrs: RawAttr[], utf8: boolean): void {
     const tag = utf8 ? fromUtf8(name) : name;
     let attr = NO_ATTRS; // never mutated: only READS_ATTRS tags reach the code that edits attributes
-    if (READS_ATTRS.has(tag)) {
+    if (readsAttrs(tag)) {
       attr = new Map();
       for (const a of attrs) {
         const key = utf8 ? fromUtf8(a.name) : a.name;
@@ -169,17 +194,24 @@ export class HtmlRenderer implements TokenSink {
   private htmlTag(tag: string, attr: Attrs, num: number, utf8: boolean): void {
     // the namespace pattern needs a ':'
     const maybeNamespace = tag.includes(':') && (utf8 ? RE.c : RE.b).namespace.test(tag);
-    let n = (this.inside.get(tag) ?? 0) + num;
-    if (n < 0) n = 0;
-    this.inside.set(tag, n);
+    // $self->{inside}{$tag} += $num, floored at 0
+    if (tag === 'a') this.insideA = Math.max(0, this.insideA + num);
+    else if (tag === 'script') this.insideScript = Math.max(0, this.insideScript + num);
+    else if (tag === 'style') this.insideStyle = Math.max(0, this.insideStyle + num);
     if (maybeNamespace) return;
-    if (!ELEMENTS.has(tag) && !TRICKS.has(tag)) return;
-    if (ELEMENTS_TEXT_STYLE.has(tag)) this.textStyleTag(tag, attr, num);
-    if (ELEMENTS_WHITESPACE.has(tag)) this.htmlWhitespace(tag);
+    const f = TAG_FLAGS.get(tag) ?? 0;
+    if ((f & F_ELEMENT) === 0) return;
+    if (f & F_TEXT_STYLE) this.textStyleTag(tag, attr, num);
+    if (f & F_WHITESPACE) this.htmlWhitespace(tag);
     if (num === 1) {
-      if (ELEMENTS_URI.has(tag)) htmlUri(this.uriState, tag, attr, utf8);
+      if (f & F_URI) htmlUri(this.uriState, tag, attr, utf8);
       this.htmlTests(tag, attr);
     }
+  }
+
+  /** $self->{inside}{$tag} for the tags HTML.pm reads it for ('a', 'script', 'style'; else 0). */
+  insideCount(tag: 'a' | 'script' | 'style'): number {
+    return tag === 'a' ? this.insideA : tag === 'script' ? this.insideScript : this.insideStyle;
   }
 
   private htmlWhitespace(tag: string): void {
@@ -188,7 +220,7 @@ export class HtmlRenderer implements TokenSink {
   }
 
   private htmlTests(tag: string, attr: Attrs): void {
-    if (tag === 'img' && (this.inside.get('a') ?? 0) > 0) addUriKey(this.uriState, this.anchorLast);
+    if (tag === 'img' && this.insideA > 0) addUriKey(this.uriState, this.anchorLast);
     if (tag === 'a') {
       const href = attr.get('href');
       this.anchorLast = href !== undefined ? canonUri(href) : { s: '', chars: false };
@@ -328,9 +360,9 @@ export class HtmlRenderer implements TokenSink {
 
   // ---- html_text / display_text ----
   private htmlText(sv: SvBuf): void {
-    if ((this.inside.get('script') ?? 0) > 0) return;
-    if ((this.inside.get('style') ?? 0) > 0) return;
-    if ((this.inside.get('a') ?? 0) > 0) addUriKey(this.uriState, this.anchorLast);
+    if (this.insideScript > 0) return;
+    if (this.insideStyle > 0) return;
+    if (this.insideA > 0) addUriKey(this.uriState, this.anchorLast);
     const invisible = hasVisibleChar(sv) ? this.fontInvisible() : false;
     this.displayText(sv, false, invisible);
   }
