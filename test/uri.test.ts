@@ -47,6 +47,7 @@ const CASES: Case[] = [
   { name: 'cid and empty schemes are ignored', lines: ['[cid:image001.png@01D4986E.E3459640] http:// mailto: www.\n'], html: [] },
   { name: 'ISO-2022 shift and non-ASCII delimiters', lines: ['\x1b(Bwww.example.com\x1b(B and \xa0example.org\xa0 and ' + u8('àexample.net') + '\n'], html: [] },
   { name: 'backslashes and no-slash http:', lines: [], html: [b('http:\\\\www.example.com\\a\\b'), b('http:www.example.com'), b('HTTP://WWW.EXAMPLE.COM/')] },
+  { name: 'slashes, spaces, control characters and trailing junk in hosts', lines: [], html: [b('Https:/one.example.com/'), b('http:///two.example.com/'), b('hTTp://three.example.com'), b(' \t http://four.example.com/ \r\n'), b('http://fi\rve.exam\nple.com/'), b('http://six.example.com-_/'), b('http://se\x01ven.example.com/'), b('http://u@p@eight.example.com/'), b('https:nine.example.com'), b('h')] },
 ];
 
 function perlUris(cases: Case[]): PerlStr[][] {

@@ -2,11 +2,9 @@
 import type { PerlStr } from '../perlstr.js';
 import { isDomainValid } from './domain.js';
 import { idnToAscii } from './idn.js';
-import { lc, SPACE_BYTES, SPACE_CHARS } from './perl-text.js';
+import { lc, SPACE_CHARS } from './perl-text.js';
 import { redirectTarget } from './redirectors.js';
 
-const TRIM_BYTES_START = new RegExp(`^[${SPACE_BYTES}]+`);
-const TRIM_BYTES_END = new RegExp(`[${SPACE_BYTES}]+$`);
 const TRIM_CHARS_START = new RegExp(`^[${SPACE_CHARS}]+`);
 const TRIM_CHARS_END = new RegExp(`[${SPACE_CHARS}]+$`);
 
@@ -64,6 +62,64 @@ function fixOctet(octet: string): string {
 }
 
 const HOST_PARTS = /^(https?:\/\/)([^@/?#]*@)?([^/?#:]+)((?::([0-9]*))?[^\n]*)$/i;
+const NL_G = /\n/g;
+const CR_G = /\r/g;
+const RELATIVE = /^(?:[#?&]|\/(?!\/))/;
+const MAILTO = /^mailto:/i;
+const MAIL_SHAPED = /^[^:]*@/;
+const MAIL_BEFORE_Q = /^([^@]+@[^?]+)\?/;
+const MAIL_BEFORE_AMP = /^([^@]+@[^?&]+)&/;
+const MAIL_AFTER_SP = /^(?:mailto:)?(?:%20)*([^@]+@[^?&%]+)/;
+const MAIL_IN_ANGLES = /^[^?&]*<([^@>]+@[^>]+)>/;
+const BACKSLASH_G = /\\/g;
+const HTTP_SLASHES = /^(https?:)\/{0,2}/i;
+const PCT_ESCAPE = /%[0-9a-fA-F]{2}/;
+const HAS_SCHEME = /^[-_a-z0-9]+:/i;
+const HOST_THEN_QUERY = /^(https?:\/\/[^/?#]+)([?#])/i;
+const DEC_ENTITY_G = /&#0*(3[3-9]|[4-9][0-9]|1[01][0-9]|12[0-6]);/g;
+const HEX_ENTITY_G = /&#x0*(2[1-9]|[3-6][a-fA-F0-9]|7[0-9a-eA-E]);/g;
+const DOT_ENTITY_G = /&#(?:x2e|12290|x3002|65294|xff0e|65377|xff61);/gi;
+// eslint-disable-next-line no-control-regex
+const CTL = /[\x00-\x20]/;
+// eslint-disable-next-line no-control-regex
+const CTL_G = /[\x00-\x20]/g;
+const AUTH_PREFIX = /^[^@]+@/;
+const TRAILING_NON_ALNUM = /[^0-9A-Za-z]+$/;
+const HEX_HOST = /^0x[0-9a-f]+$/i;
+const HEX_HOST_LOW = /^0x[0-9a-f]*?([0-9a-f]{1,8})$/i;
+const DEC_HOST = /^[0-9]+$/;
+const ONE_LABEL = /^(?:www\.)?([^.]+)$/;
+
+/** [\t\n\x0B\f\r ] (Perl \s on bytes). */
+function isSpaceByte(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** s/^\s+//; s/\s+$// on a byte string. */
+function trimSpaceBytes(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpaceByte(s.charCodeAt(a))) a++;
+  while (b > a && isSpaceByte(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** True when s/^(https?:)\/{0,2}/$1\/\//i would leave `s` unchanged (no such prefix, or two slashes). */
+function hasTwoSlashesAfterHttp(s: string): boolean {
+  const c = s.charCodeAt(0) | 0x20;
+  if (c !== 0x68 /* h */) return true;
+  if (!HTTP_PREFIX.test(s)) return true;
+  const i = (s.charCodeAt(4) === 0x3a ? 5 : 6); // after "http:" or "https:"
+  return s.charCodeAt(i) === 0x2f && s.charCodeAt(i + 1) === 0x2f;
+}
+const HTTP_PREFIX = /^https?:/i;
+
+/** The last character is [0-9A-Za-z] (so s/[^0-9A-Za-z]+$// changes nothing). */
+function endsAlnum(s: string): boolean {
+  if (s.length === 0) return true;
+  const c = s.charCodeAt(s.length - 1);
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
 const WORD_BYTE = /[A-Za-z0-9_]/;
 const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
 
@@ -90,42 +146,41 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
   for (let i = 0; i < uris.length; i++) {
     const chars = uris[i]!.chars;
     const mk = (s: string): PerlStr => ({ s, chars });
-    let uri = uris[i]!.s.replace(/\n/g, '');
+    let uri = uris[i]!.s;
+    if (uri.indexOf('\n') !== -1) uri = uri.replace(NL_G, '');
     uri = chars
       ? uri.replace(TRIM_CHARS_START, '').replace(TRIM_CHARS_END, '')
-      : uri.replace(TRIM_BYTES_START, '').replace(TRIM_BYTES_END, '');
-    uri = uri.replace(/\r/g, '');
+      : trimSpaceBytes(uri);
+    if (uri.indexOf('\r') !== -1) uri = uri.replace(CR_G, '');
     uris[i] = mk(uri);
 
-    if (perlLength(uri, chars) <= 1 || /^(?:[#?&]|\/(?!\/))/.test(uri)) continue;
+    if (perlLength(uri, chars) <= 1 || RELATIVE.test(uri)) continue;
 
     let nuri = uri;
-    if (/^mailto:/i.test(nuri) || /^[^:]*@/.test(nuri)) {
-      let m = /^([^@]+@[^?]+)\?/.exec(nuri);
+    if (MAILTO.test(nuri) || MAIL_SHAPED.test(nuri)) {
+      let m = MAIL_BEFORE_Q.exec(nuri);
       if (m) nuris.push(mk(m[1]!));
-      m = /^([^@]+@[^?&]+)&/.exec(nuri);
+      m = MAIL_BEFORE_AMP.exec(nuri);
       if (m) nuris.push(mk(m[1]!));
       if (nuri.includes('%20')) {
-        m = /^(?:mailto:)?(?:%20)*([^@]+@[^?&%]+)/.exec(nuri);
+        m = MAIL_AFTER_SP.exec(nuri);
         if (m) nuris.push(mk('mailto:' + m[1]!));
       }
-      m = /^[^?&]*<([^@>]+@[^>]+)>/.exec(nuri);
+      m = MAIL_IN_ANGLES.exec(nuri);
       if (m) nuris.push(mk('mailto:' + m[1]!));
       continue;
     }
 
-    nuri = nuri.replace(/\\/g, '/');
-    nuri = nuri.replace(/^(https?:)\/{0,2}/i, '$1//');
-    if (/%[0-9a-fA-F]{2}/.test(nuri)) nuri = urlEncode(nuri);
-    if (!/^[-_a-z0-9]+:/i.test(nuri)) nuri = (nuri.startsWith('ftp.') ? 'ftp://' : 'http://') + nuri;
-    nuri = nuri.replace(/^(https?:\/\/[^/?#]+)([?#])/i, '$1/$2');
-    nuri = nuri.replace(/&#0*(3[3-9]|[4-9][0-9]|1[01][0-9]|12[0-6]);/g, (_m, d: string) =>
-      String.fromCharCode(Number(d)),
-    );
-    nuri = nuri.replace(/&#x0*(2[1-9]|[3-6][a-fA-F0-9]|7[0-9a-eA-E]);/g, (_m, h: string) =>
-      String.fromCharCode(parseInt(h, 16)),
-    );
-    nuri = nuri.replace(/&#(?:x2e|12290|x3002|65294|xff0e|65377|xff61);/gi, '.');
+    if (nuri.indexOf('\\') !== -1) nuri = nuri.replace(BACKSLASH_G, '/');
+    if (!hasTwoSlashesAfterHttp(nuri)) nuri = nuri.replace(HTTP_SLASHES, '$1//');
+    if (PCT_ESCAPE.test(nuri)) nuri = urlEncode(nuri);
+    if (!HAS_SCHEME.test(nuri)) nuri = (nuri.startsWith('ftp.') ? 'ftp://' : 'http://') + nuri;
+    nuri = nuri.replace(HOST_THEN_QUERY, '$1/$2');
+    if (nuri.indexOf('&#') !== -1) {
+      nuri = nuri.replace(DEC_ENTITY_G, (_m, d: string) => String.fromCharCode(Number(d)));
+      nuri = nuri.replace(HEX_ENTITY_G, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+      nuri = nuri.replace(DOT_ENTITY_G, '.');
+    }
     if (nuri !== uri) nuris.push(mk(nuri));
 
     const hm = HOST_PARTS.exec(nuri);
@@ -158,8 +213,7 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
       host = nhost;
     }
 
-    // eslint-disable-next-line no-control-regex
-    const noCtl = host.replace(/[\x00-\x20]/g, '');
+    const noCtl = CTL.test(host) ? host.replace(CTL_G, '') : host;
     if (noCtl !== host) {
       host = noCtl;
       nuris.push(mk(proto + host + rest));
@@ -168,13 +222,13 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
     const target = redirectTarget(proto + host + rest, rest);
     if (target !== undefined) uris.push(mk(target));
 
-    const noAuth = host.replace(/^[^@]+@/, '');
+    const noAuth = host.indexOf('@') === -1 ? host : host.replace(AUTH_PREFIX, '');
     if (noAuth !== host) {
       host = noAuth;
       nuris.push(mk(proto + host + rest));
     }
 
-    const trimmed = host.replace(/[^0-9A-Za-z]+$/, '');
+    const trimmed = endsAlnum(host) ? host : host.replace(TRAILING_NON_ALNUM, '');
     if (trimmed !== host) {
       host = trimmed;
       nuris.push(mk(proto + host + rest));
@@ -184,13 +238,13 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
     if (ip) {
       const chunks = [ip[1]!, ip[2]!, ip[3]!, ip[4]!].map(fixOctet);
       nuris.push(mk(proto + chunks.join('') + rest));
-    } else if (/^0x[0-9a-f]+$/i.test(host)) {
-      const m = /^0x[0-9a-f]*?([0-9a-f]{1,8})$/i.exec(host)!;
+    } else if (HEX_HOST.test(host)) {
+      const m = HEX_HOST_LOW.exec(host)!;
       nuris.push(mk(proto + decodeUlongToIp(String(parseInt(m[1]!, 16))) + rest));
-    } else if (/^[0-9]+$/.test(host)) {
+    } else if (DEC_HOST.test(host)) {
       nuris.push(mk(proto + decodeUlongToIp(host) + rest));
     } else if (proto === 'http://' && auth === '' && nhost !== 'localhost' && port === '80') {
-      const w = /^(?:www\.)?([^.]+)$/.exec(nhost);
+      const w = ONE_LABEL.exec(nhost);
       if (w && !isDomainValid(nhost, false)) nuris.push(mk(proto + 'www.' + w[1]! + '.com' + rest));
     }
   }
