@@ -14,18 +14,43 @@ const EQ = 64; // marker for '=' in the MIME::Base64 XS decoder
 const PERL_WS_RUN = /[\t\n\x0B\f\r ]+/g;
 const QP_TRAILING_WS = /[ \t]+(?=\r?\n)/g;
 const QP_SOFT_BREAK = /=\r?\n/g;
-const QP_ESCAPE = /=([0-9a-fA-F]{2})/g;
 const B64_CLEAN = /^(?:[A-Za-z0-9+/=]{2,}={0,2})$/;
-const B64_INNER_PAD = /(=+)(?!=*$)/g;
+const EQ_ALL = /=/g;
 const B64_NON_ALPHABET = /[^A-Za-z0-9+/=]+/g;
 const B64_TRAILING_PAD = /=+$/;
 
+/** Hex digit value of a character code, -1 if not [0-9A-Fa-f]. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x57 : -1;
+}
+
+/** True if `s` has a blank before a line end (what QP_TRAILING_WS removes). */
+function hasTrailingBlank(s: string): boolean {
+  return s.includes(' \n') || s.includes('\t\n') || s.includes(' \r\n') || s.includes('\t\r\n');
+}
+
 /** Util.pm::qp_decode: trailing blanks before line ends, soft breaks, =XX escapes. No CRLF change. */
 export function qpDecode(str: string): string {
-  return str
-    .replace(QP_TRAILING_WS, '')
-    .replace(QP_SOFT_BREAK, '')
-    .replace(QP_ESCAPE, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  let s = hasTrailingBlank(str) ? str.replace(QP_TRAILING_WS, '') : str;
+  let eq = s.indexOf('=');
+  if (eq < 0) return s;
+  s = s.replace(QP_SOFT_BREAK, '');
+  // s/=([0-9a-fA-F]{2})/chr(hex($1))/ge, scanning left to right
+  let out = '';
+  let from = 0;
+  for (eq = s.indexOf('='); eq >= 0; eq = s.indexOf('=', eq + 1)) {
+    if (eq + 2 >= s.length) break;
+    const hi = hexDigit(s.charCodeAt(eq + 1));
+    if (hi < 0) continue;
+    const lo = hexDigit(s.charCodeAt(eq + 2));
+    if (lo < 0) continue;
+    out += s.slice(from, eq) + String.fromCharCode(hi * 16 + lo);
+    from = eq + 3;
+    eq += 2;
+  }
+  return from === 0 ? s : out + s.slice(from);
 }
 
 /**
@@ -101,7 +126,13 @@ function decodeBase64Lenient(s: string): string {
 export function base64Decode(input: string): string {
   const s = input.replace(PERL_WS_RUN, '');
   if (s.length % 4 === 0 && B64_CLEAN.test(s)) {
-    return decodeBase64Xs(s.replace(B64_INNER_PAD, (m) => 'A'.repeat(m.length)));
+    // s/(=+)(?!=*$)/'A' x length($1)/ge: every '=' before the final run of '=' becomes 'A'
+    let e = s.length;
+    while (e > 0 && s.charCodeAt(e - 1) === 0x3d) e--;
+    const t = s.lastIndexOf('=', e - 1) >= 0 ? s.slice(0, e).replace(EQ_ALL, 'A') + s.slice(e) : s;
+    // Clean base64 with at most two final '=' decodes the same in Node (no quad starts with '=')
+    if (t.length - e <= 2) return Buffer.from(t, 'base64').toString('latin1');
+    return decodeBase64Xs(t);
   }
   return decodeBase64Lenient(s);
 }
