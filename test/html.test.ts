@@ -276,3 +276,15 @@ test('probe agreement on the unit cases', (t) => {
     assert.deepEqual(got.uris, get('uri').sort(), `${c.name}: uris`);
   });
 });
+
+test('renderHtml: one side only (no hidden text, or only hidden text) shares the whole rendering', () => {
+  const seen = renderHtml({ s: '<p>a&nbsp;b</p><br/>“q”', chars: true });
+  assert.equal(seen.visible, seen.all);
+  assert.deepEqual(seen.invisible, { s: '', chars: false });
+  assert.deepEqual(seen.all, { s: '\n\na b\n\n\n"q"', chars: true }); // as tools/probes/html-render.pl --utf8
+  const hidden = renderHtml({ s: '<font color=white>x</font>', chars: false });
+  assert.equal(hidden.invisible, hidden.all);
+  assert.deepEqual(hidden.visible, { s: '', chars: false });
+  const both = renderHtml({ s: 'a<font color=white>x</font>', chars: false });
+  assert.deepEqual([both.visible.s, both.invisible.s, both.all.s], ['a', 'x', 'ax']);
+});

@@ -58,9 +58,12 @@ function joinChunks(chunks: Chunk[], which: Which): PerlStr {
 /** Render one HTML text exactly as Node.pm::rendered does with Mail::SpamAssassin::HTML. */
 export function renderHtml(text: PerlStr): HtmlRendering {
   // HTML.pm::parse pre-processing
+  // (each substitution only runs when the text has what it looks for)
   let s = text.s.replace(NBSP_ENTITY, ' ');
-  s = s.replace(text.chars ? SELF_CLOSE_CHARS : SELF_CLOSE_BYTES, '<$1>');
-  s = s.replace(text.chars ? SMART_QUOTES_CHARS : SMART_QUOTES_BYTES, '"');
+  if (s.includes('/>')) s = s.replace(text.chars ? SELF_CLOSE_CHARS : SELF_CLOSE_BYTES, '<$1>');
+  if (text.chars ? s.includes('\u201C') || s.includes('\u201D') : s.includes('\xE2\x80')) {
+    s = s.replace(text.chars ? SMART_QUOTES_CHARS : SMART_QUOTES_BYTES, '"');
+  }
 
   const renderer = new HtmlRenderer();
   const tok = new HtmlTokenizer(renderer);
@@ -71,10 +74,18 @@ export function renderHtml(text: PerlStr): HtmlRendering {
   tok.eof();
 
   const chunks = renderer.chunks;
+  let invisibleChunks = 0;
+  for (const c of chunks) if (c.inv) invisibleChunks++;
+  // When every chunk is on one side, that side's rendering is the whole one (the same object, which
+  // render.ts takes as "nothing to render twice") and the other side is empty.
+  const all = joinChunks(chunks, ALL);
+  const empty: PerlStr = { s: '', chars: false };
+  const allVisible = invisibleChunks === 0;
+  const allInvisible = invisibleChunks === chunks.length;
   return {
-    all: joinChunks(chunks, ALL),
-    visible: joinChunks(chunks, VISIBLE),
-    invisible: joinChunks(chunks, INVISIBLE),
+    all,
+    visible: allVisible ? all : allInvisible ? empty : joinChunks(chunks, VISIBLE),
+    invisible: allVisible ? empty : allInvisible ? all : joinChunks(chunks, INVISIBLE),
     uris: [...renderer.uriState.uris.values()],
   };
 }
