@@ -49,3 +49,12 @@ test('receive_date: From_ line (local zone appended), then Resent-Date, then Dat
 test('receive_date: an empty Resent-Date captures the next line (\\s* spans the newline)', () => {
   assert.equal(receiveDate('Resent-Date: \nX: 3 Jan 2024 00:00:00 +0000\n', NOW), Date.UTC(2024, 0, 3) / 1000);
 });
+
+test('receive_date: header names count only at a line start (first line included), any case', () => {
+  const mid = 'X-Note: Received: from a; 1 Mar 2020 00:00:00 +0000\nDate: 2 Mar 2020 00:00:00 +0000\n';
+  assert.equal(receiveDate(mid, NOW), Date.UTC(2020, 2, 2) / 1000);
+  const first = 'RECEIVED: from a; 3 Mar 2020 00:00:00 +0000\nDate: 2 Mar 2020 00:00:00 +0000\n';
+  assert.equal(receiveDate(first, NOW), Date.UTC(2020, 2, 3) / 1000);
+  const folded = 'X-A: b\n Date: 4 Mar 2020 00:00:00 +0000\nResent-Date: x\n';
+  assert.equal(receiveDate(folded, NOW), NOW); // the folded "Date:" is not at a line start
+});

@@ -35,16 +35,18 @@ const RE_NUMZONE = / ([-+]\d{4}) /;
 const RE_NAMEZONE = /\b([A-Z]{2,4}(?:-DST)?)\b/;
 const RE_OFFSET = /([-+])(\d\d)(\d\d)$/;
 
-// receive_date (header text = mbox separator + "Name: value\n" lines)
+// receive_date (header text = mbox separator + "Name: value\n" lines). The line-start patterns
+// (Perl /^.../m) run on "\n" + text with a leading "\n" in place of `^|(?<=\n)`: same captures, and a
+// literal first character lets the regex engine skip ahead instead of trying every position.
 const RE_CONT = /\n[ \t]+/g;
-const RE_RECEIVED = /(?:^|(?<=\n))Received:([^\n]*)/gi;
+const RE_RECEIVED = /\nReceived:([^\n]*)/gi;
 const RE_QMAIL = /qmail \d+ invoked by uid \d+/;
 const RE_LOCALHOST = /\bfrom (?:localhost[\t\n\x0B\f\r ]|(?:[^\t\n\x0B\f\r ]+ ){1,2}[^\t\n\x0B\f\r ]*\b127\.0\.0\.1\b)/;
 const RE_FETCHMAIL = /\bby localhost with \w+ \(fetchmail-[\d.]+/;
-const RE_FROM_LINE = /(?:^|(?<=\n))(?:From|X-From-Line:)[\t\n\x0B\f\r ]+([^\n]+)(?=\n|$)/i;
+const RE_FROM_LINE = /\n(?:From|X-From-Line:)[\t\n\x0B\f\r ]+([^\n]+)(?=\n|$)/i;
 const RE_HAS_ZONE = /(?:[-+]\d{4}|\b[A-Z]{2,4}\b)/;
-const RE_RESENT_DATE = /(?:^|(?<=\n))Resent-Date:[\t\n\x0B\f\r ]*([^\n]+)(?=\n|$)/i;
-const RE_DATE_HDR = /(?:^|(?<=\n))Date:[\t\n\x0B\f\r ]*([^\n]+)(?=\n|$)/i;
+const RE_RESENT_DATE = /\nResent-Date:[\t\n\x0B\f\r ]*([^\n]+)(?=\n|$)/i;
+const RE_DATE_HDR = /\nDate:[\t\n\x0B\f\r ]*([^\n]+)(?=\n|$)/i;
 
 /** Util.pm::local_tz: the machine's current UTC offset as ±HHMM (Perl's sprintf quirks included). */
 export function localTz(): string {
@@ -141,7 +143,7 @@ export function firstDate(...strings: string[]): number | undefined {
  * from get_all_headers). Falls back to `now` (epoch seconds) when nothing parses.
  */
 export function receiveDate(headerText: string, now: number = Math.floor(Date.now() / 1000), tz: string = localTz()): number {
-  const header = headerText.replace(RE_CONT, ' ');
+  const header = '\n' + headerText.replace(RE_CONT, ' '); // see RE_CONT
   const rcvd: string[] = [];
   RE_RECEIVED.lastIndex = 0;
   for (let m = RE_RECEIVED.exec(header); m; m = RE_RECEIVED.exec(header)) rcvd.push(m[1]!);
