@@ -175,7 +175,8 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
     if (!hasTwoSlashesAfterHttp(nuri)) nuri = nuri.replace(HTTP_SLASHES, '$1//');
     if (PCT_ESCAPE.test(nuri)) nuri = urlEncode(nuri);
     if (!HAS_SCHEME.test(nuri)) nuri = (nuri.startsWith('ftp.') ? 'ftp://' : 'http://') + nuri;
-    nuri = nuri.replace(HOST_THEN_QUERY, '$1/$2');
+    // needs a '?' or '#' (the first of [/?#] after the host)
+    if (nuri.indexOf('?') !== -1 || nuri.indexOf('#') !== -1) nuri = nuri.replace(HOST_THEN_QUERY, '$1/$2');
     if (nuri.indexOf('&#') !== -1) {
       nuri = nuri.replace(DEC_ENTITY_G, (_m, d: string) => String.fromCharCode(Number(d)));
       nuri = nuri.replace(HEX_ENTITY_G, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
