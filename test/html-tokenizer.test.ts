@@ -47,3 +47,11 @@ test('tokenizer: skipping attributes (wantsAttrs false) keeps every event and po
 test('tokenizer: text split at chunk ends and resumed, as HTML::Parser does', () => {
   assert.deepEqual(events('', undefined, ['hello wor', 'ld <b>x</b> tail']), ['T:hello', 'T: world ', '<b>', 'T:x', '</b>', 'T: tail']);
 });
+
+test('tokenizer: names are lower-cased in ASCII only (Latin-1 letters kept, as Perl lc on bytes)', () => {
+  assert.deepEqual(events('<DIV\xc4 CL\xc4SS=x STYLE=y>t</DIV\xc4>', undefined), [
+    '<div\xc4 cl\xc4ss="x" style="y">', 'T:t', '</div\xc4>',
+  ]);
+  assert.deepEqual(events('<\xe9A b>', undefined), ['T:<\xe9A', 'T: b>']); // not a name start: text
+  assert.deepEqual(events('<a\xe9B>x', undefined), ['<a\xe9b>', 'T:x']);
+});

@@ -71,12 +71,15 @@ const NOT_MARKUP = -1;
 
 const RE_UPPER_RUN = /[A-Z]+/g;
 
+/** Perl lc on a byte string (ASCII letters only). */
 function lowerAscii(s: string): string {
+  let upper = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) return s.replace(RE_UPPER_RUN, (m) => m.toLowerCase());
+    if (c >= 0x80) return upper || /[A-Z]/.test(s) ? s.replace(RE_UPPER_RUN, (m) => m.toLowerCase()) : s;
+    if (c >= 0x41 && c <= 0x5a) upper = true;
   }
-  return s;
+  return upper ? s.toLowerCase() : s; // pure ASCII: toLowerCase touches A-Z only
 }
 
 const NO_ATTRS: RawAttr[] = [];
