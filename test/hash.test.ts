@@ -34,3 +34,14 @@ test('binary strings hash their bytes (not UTF-8 of the code units)', () => {
   const want = createHash('sha1').update(Buffer.from([0xff, 0x80, 0x61, 0x62, 0x63])).digest('hex').slice(30);
   assert.equal(tokenKey(tok), want);
 });
+
+test('keyToHex: table digits agree with toString(16) on random, edge and out-of-range keys', () => {
+  let x = 12345;
+  const keys = [0, 1, 0xff, 0xffffffff, 0x100000000, 2 ** 40 - 1, 0x8000000000, 0x7fffffffff];
+  for (let i = 0; i < 5000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    keys.push((x & 0xff) * 2 ** 32 + (Math.imul(x, 2654435761) >>> 0));
+  }
+  for (const k of keys) assert.equal(keyToHex(k), k.toString(16).padStart(10, '0'), String(k));
+  assert.equal(keyToHex(2 ** 40), '10000000000'); // not a 40-bit key: plain formatting
+});

@@ -27,7 +27,22 @@ export function tokenKeyNumber(token: string): number {
   return parseInt(h.slice(30, 32), 16) * 0x100000000 + parseInt(h.slice(32), 16);
 }
 
+const HEX_DIGITS: readonly number[] = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+/** 2^32: splits a 40-bit key into its high 8 and low 32 bits. */
+const TWO32 = 4294967296;
+/** Keys are 40 bits: below this bound, the ten digits are written from a table. */
+const KEY_LIMIT = 2 ** 40;
+
 /** Format a numeric key the way backups print it (10 lowercase hex digits). */
 export function keyToHex(key: number): string {
-  return key.toString(16).padStart(10, '0');
+  if (!(key >= 0 && key < KEY_LIMIT && Number.isInteger(key))) return key.toString(16).padStart(10, '0');
+  // No number-to-string conversion: one flat string from ten digit codes (the dump writes 10^5+ keys).
+  const H = HEX_DIGITS;
+  const hi = Math.floor(key / TWO32);
+  const lo = key >>> 0;
+  return String.fromCharCode(
+    H[hi >>> 4]!, H[hi & 15]!,
+    H[lo >>> 28]!, H[(lo >>> 24) & 15]!, H[(lo >>> 20) & 15]!, H[(lo >>> 16) & 15]!,
+    H[(lo >>> 12) & 15]!, H[(lo >>> 8) & 15]!, H[(lo >>> 4) & 15]!, H[lo & 15]!,
+  );
 }
