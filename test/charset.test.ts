@@ -272,3 +272,13 @@ test('normalize without Perl: fixed expectations', () => {
   assert.deepEqual(normalize('\xb0\xa1\xb0', 'gb2312', true, true), { s: '啊', chars: true });
   assert.deepEqual(normalize('\xc3', 'UTF-8', false, true), { s: '\xef\xbf\xbd', chars: false });
 });
+
+test('decoding tables: single code points, multi-code-point entries and derived (base) tables', () => {
+  // Expected from Encode 3.17 (perl -MEncode -e 'Encode::decode(...)').
+  const dec = (name: string, hex: string) => decodeAs(name, Buffer.from(hex, 'hex').toString('latin1'), 'croak');
+  assert.equal(dec('MacHebrew', '81'), '\u05F2\u05B7');
+  assert.equal(dec('MacJapanese', '8591'), '\uF860\u0030\u002E');
+  assert.equal(dec('MacChineseSimp', 'a6d9'), '\uFF0C\uF87E');
+  assert.equal(dec('big5-eten', 'a440'), '\u4E00');
+  assert.equal(dec('euc-kr', 'b0a1'), '\uAC00');
+});

@@ -61,10 +61,20 @@ function specOf(name: string): TableSpec | undefined {
   return SBCS[name] ?? CJK[name];
 }
 
-function entries(name: string): Map<number, string> {
+/** One code point as a number; a sequence of several as its string. */
+type Entry = number | string;
+
+/** Number for a string holding exactly one code point, else the string itself. */
+function entryOf(s: string): Entry {
+  const cp = s.codePointAt(0)!;
+  return s.length === (cp > 0xffff ? 2 : 1) ? cp : s;
+}
+
+/** Every sequence of a table (bases first, in Map insertion order) with what it decodes to. */
+function entries(name: string): Map<number, Entry> {
   const spec = specOf(name);
   if (!spec) throw new Error(`no table ${name}`);
-  const m = new Map<number, string>();
+  const m = new Map<number, Entry>();
   for (const [b, xform, prefix] of spec.bases ?? []) {
     for (const [k, v] of entries(b)) {
       const nk = xformKey(k, xform, prefix);
@@ -77,16 +87,21 @@ function entries(name: string): Map<number, string> {
     const start = segs[i] as number;
     const next = segs[i + 1];
     if (typeof next === 'string') {
+      // one entry per code point of the string (a lone surrogate counts as one)
       let n = 0;
-      for (const c of next) m.set(start + n++, c);
+      for (let j = 0; j < next.length;) {
+        const cp = next.codePointAt(j)!;
+        m.set(start + n++, cp);
+        j += cp > 0xffff ? 2 : 1;
+      }
       i += 2;
     } else {
       const first = segs[i + 2] as number;
-      for (let n = 0; n < -next; n++) m.set(start + n, String.fromCodePoint(first + n));
+      for (let n = 0; n < -next; n++) m.set(start + n, first + n);
       i += 3;
     }
   }
-  for (const [k, v] of Object.entries(spec.multi ?? {})) m.set(Number(k), v);
+  for (const [k, v] of Object.entries(spec.multi ?? {})) m.set(Number(k), entryOf(v));
   return m;
 }
 
@@ -97,24 +112,23 @@ function build(name: string): Table {
   let pre2: Uint8Array | null = null;
   let three: Map<number, number> | null = null;
   const multi: string[] = [];
-  const val = (s: string): number => {
-    const cp = s.codePointAt(0)!;
-    if (s.length === (cp > 0xffff ? 2 : 1)) return cp;
-    multi.push(s);
+  const val = (e: Entry): number => {
+    if (typeof e === 'number') return e;
+    multi.push(e);
     return -2 - (multi.length - 1);
   };
-  for (const [k, s] of entries(name)) {
+  for (const [k, e] of entries(name)) {
     const len = Math.floor(k / K);
     const v = k % K;
-    if (len === 1) one[v] = val(s);
+    if (len === 1) one[v] = val(e);
     else if (len === 2) {
       two ??= new Int32Array(65536).fill(UNMAPPED);
-      two[v] = val(s);
+      two[v] = val(e);
       lead[v >> 8] = 2;
     } else {
       three ??= new Map();
       pre2 ??= new Uint8Array(65536);
-      three.set(v, val(s));
+      three.set(v, val(e));
       pre2[v >> 8] = 1;
       lead[v >> 16] = 3;
     }
