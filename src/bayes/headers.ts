@@ -22,8 +22,13 @@ const ADDR_ALIAS = /^(?:From|To|Cc)(?=\n?$)/i;
 const UA_ALIAS = /^(?:X-Mailer|User-Agent)(?=\n?$)/i;
 const MIME_VERSION_10 = /1\.0/;
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+const ASCII_UPPER_G = /[A-Z]+/g;
+
+/** Perl lc on a byte string (ASCII letters only); toLowerCase agrees on pure ASCII. */
 function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  return NON_ASCII.test(s) ? s.replace(ASCII_UPPER_G, (m) => m.toLowerCase()) : s.toLowerCase();
 }
 
 /** get_all_metadata(): "key: value\n" lines, keys sorted (Perl string order), values '' if undefined. */
