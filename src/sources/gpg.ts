@@ -161,12 +161,13 @@ export function startGpg(command: string[], o: GpgOptions): GpgProcess {
   };
 }
 
-interface StatusView {
+export interface StatusView {
   has: (kw: string) => boolean;
   args: (kw: string) => string[][];
 }
 
-function viewStatus(lines: string[]): StatusView {
+/** gpg --status-fd lines grouped by keyword ("[GNUPG:] " already stripped). */
+export function viewStatus(lines: readonly string[]): StatusView {
   const by = new Map<string, string[][]>();
   for (const l of lines) {
     const [kw, ...rest] = l.split(' ');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { SaTrainError } from '../errors.js';
 import { parsePgpMime } from '../report/pgp-mime.js';
 import { parseFeedbackReport, type FeedbackReport } from '../report/feedback-report.js';
-import { explainFailure, startGpg, type GpgOutcome } from './gpg.js';
+import { explainFailure, startGpg, viewStatus, type GpgOutcome, type StatusView } from './gpg.js';
 import { parseForLearning } from '../mail/learner-input.js';
 import { generateMsgid } from '../mail/msgid.js';
 import type { MessageClass } from './types.js';
@@ -67,21 +67,7 @@ export function normalizeFingerprint(f: string): string {
   return h;
 }
 
-interface Status {
-  has: (kw: string) => boolean;
-  args: (kw: string) => string[][];
-}
-
-function viewStatus(lines: readonly string[]): Status {
-  const by = new Map<string, string[][]>();
-  for (const l of lines) {
-    const [kw, ...rest] = l.split(' ');
-    if (!kw) continue;
-    if (!by.has(kw)) by.set(kw, []);
-    by.get(kw)!.push(rest);
-  }
-  return { has: (kw) => by.has(kw), args: (kw) => by.get(kw) ?? [] };
-}
+type Status = StatusView;
 
 /**
  * Did gpg decrypt the whole message and vouch for its integrity? gpg exits 1 or 2 when a signature
