@@ -11,42 +11,31 @@
 # Usage: perl tools/probes/address-xs.pl < values.jsonl
 use strict;
 use warnings;
-BEGIN { $ENV{TZ} = 'UTC'; delete $ENV{SA_HEADER_ADDRESS_PARSER}; }
-use JSON::PP;
+BEGIN { delete $ENV{SA_HEADER_ADDRESS_PARSER}; }
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(json raw_stdio to_bytes addr_fields);
 use Email::Address::XS;
 use Mail::SpamAssassin::Util;
 
 die "address-xs: Email::Address::XS is not 1.05\n" unless $Email::Address::XS::VERSION eq '1.05';
 die "address-xs: Util.pm does not use Email::Address::XS\n" unless $Mail::SpamAssassin::Util::email_address_xs;
 
-my $json = JSON::PP->new->ascii->canonical->allow_nonref;
-binmode STDIN, ':raw';
-binmode STDOUT, ':raw';
-$| = 1;
-
-sub bytes_of {
-  my ($s) = @_;
-  return undef unless defined $s;
-  return $s unless utf8::is_utf8($s);
-  my $c = $s;
-  utf8::downgrade($c, 1) or die "wide string in output\n";
-  return $c;
-}
-sub fields { my ($h) = @_; +{ map { ($_ => bytes_of($h->{$_})) } qw(phrase address user host comment) } }
+my $json = json()->allow_nonref;
+raw_stdio();
 
 local $SIG{__WARN__} = sub { };    # Email::Address::XS carps on odd input; the values are what matter
 while (my $line = <STDIN>) {
   chomp $line;
   next if $line eq '';
-  my $s = $json->decode($line);
-  utf8::downgrade($s, 1) or die "input has a code point > 0xFF\n";
+  my $s = to_bytes($json->decode($line), "input has a code point > 0xFF\n");
   my @xs = map { +{ phrase => $_->phrase, user => $_->user, host => $_->host, comment => $_->comment,
                     address => $_->address } } Email::Address::XS->parse($s);
   my %out = (
-    xs       => [ map { fields($_) } @xs ],
-    sa_xs    => [ map { fields($_) } Mail::SpamAssassin::Util::_parse_header_addresses_xs($s) ],
-    internal => [ map { fields($_) } Mail::SpamAssassin::Util::_parse_header_addresses($s) ],
-    pha      => [ map { fields($_) } Mail::SpamAssassin::Util::parse_header_addresses($s) ],
+    xs       => [ map { addr_fields($_) } @xs ],
+    sa_xs    => [ map { addr_fields($_) } Mail::SpamAssassin::Util::_parse_header_addresses_xs($s) ],
+    internal => [ map { addr_fields($_) } Mail::SpamAssassin::Util::_parse_header_addresses($s) ],
+    pha      => [ map { addr_fields($_) } Mail::SpamAssassin::Util::parse_header_addresses($s) ],
   );
   print $json->encode(\%out), "\n";
 }

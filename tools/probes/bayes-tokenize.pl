@@ -16,45 +16,19 @@
 use strict;
 use warnings;
 no warnings 'once';
-BEGIN { $ENV{TZ} = 'UTC'; }
-use File::Temp qw(tempdir);
-use JSON::PP;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(json raw_stdio isolated_sa bayes_plugin bytes_of in_bytes addr_fields);
 
-my $home = tempdir('bayes-tokenize-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-$ENV{HOME} = $home;
-{ open(my $fh, '>', "$home/user_prefs") or die "user_prefs: $!\n"; close $fh; }
-require Mail::SpamAssassin;
-my $sa = Mail::SpamAssassin->new({
-  userprefs_filename => "$home/user_prefs", local_tests_only => 1, dont_copy_prefs => 1,
-  PREFIX => '/usr', DEF_RULES_DIR => '/usr/share/spamassassin', LOCAL_RULES_DIR => '/etc/spamassassin',
-  post_config_text => "bayes_path $home/bayes\nbayes_auto_expire 0\n",
-});
-$sa->init(1);
-my ($bayes) = grep { $_->isa('Mail::SpamAssassin::Plugin::Bayes') } @{ $sa->{plugins}->{plugins} };
-die "bayes-tokenize: Bayes plugin not loaded\n" unless $bayes;
+my ($sa) = isolated_sa('bayes-tokenize', bayes_path => 'bayes', config => ['bayes_auto_expire 0']);
+my $bayes = bayes_plugin($sa, 'bayes-tokenize');
 # _tokenize_line consults the store's magic regex.
 $bayes->{store} ||= Mail::SpamAssassin::BayesStore::DBM->new($bayes) if eval { require Mail::SpamAssassin::BayesStore::DBM; 1 };
 
-my $json = JSON::PP->new->ascii->canonical;
-binmode STDIN, ':raw';
-binmode STDOUT, ':raw';
-$| = 1;
+my $json = json();
+raw_stdio();
 
-sub bytes_of {
-  my ($s) = @_;
-  return undef unless defined $s;
-  return $s unless utf8::is_utf8($s);
-  my $c = $s;
-  utf8::downgrade($c, 1) or die "wide string in output\n";
-  return $c;
-}
-sub in_bytes {    # JSON::PP decodes to character strings; a byte string is their Latin-1 view
-  my ($s) = @_;
-  return undef unless defined $s;
-  utf8::downgrade($s, 1) or die "input byte string has a code point > 0xFF\n";
-  return $s;
-}
-sub addr_list { [ map { my $a = $_; +{ map { ($_ => bytes_of($a->{$_})) } qw(phrase address user host comment) } } @_ ] }
+sub addr_list { [ map { addr_fields($_) } @_ ] }
 
 { package FakeMsg;
   sub new { my ($c, %a) = @_; bless {%a}, $c }

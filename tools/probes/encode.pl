@@ -11,6 +11,9 @@
 # One output line per request, same order. Usage: perl tools/probes/encode.pl < requests
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe ();    # the probes' environment (TZ=UTC, LC_TIME=C); no helper needed here
 use Encode ();
 
 $| = 0;

@@ -14,8 +14,9 @@
 use strict;
 use warnings;
 no warnings 'utf8';
-use File::Temp qw(tempdir);
-use Mail::SpamAssassin;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(isolated_sa mbox_messages utf8_bytes);
 use Mail::SpamAssassin::Message::Node;
 
 my ($max, $skip) = (0, 0);
@@ -26,24 +27,14 @@ while (@ARGV && $ARGV[0] =~ /^--/) {
   else { die "unknown option $o\n"; }
 }
 
-$ENV{TZ} = 'UTC';
-my $home = tempdir(CLEANUP => 1);
-$ENV{HOME} = $home;
-open(my $pf, '>', "$home/user_prefs") or die; close $pf;
-my $sa = Mail::SpamAssassin->new({
-  userprefs_filename => "$home/user_prefs",
-  local_tests_only => 1,
-  dont_copy_prefs => 1,
-});
-$sa->init(1);
+my ($sa) = isolated_sa('html-parts');
 
 binmode STDOUT;
 
 sub rec {
   my ($tag, $s) = @_;
   my $f = utf8::is_utf8($s) ? 'U' : 'B';
-  my $b = $s;
-  utf8::encode($b) if $f eq 'U';
+  my $b = utf8_bytes($s);
   print "$tag $f ", length($b), "\n", $b, "\n";
 }
 
@@ -72,21 +63,12 @@ sub do_message {
 }
 
 for my $file (@ARGV) {
-  open(my $fh, '<', $file) or die "$file: $!\n";
-  binmode $fh;
-  my (@cur, $n);
-  $n = 0;
-  my $flush = sub {
-    return unless @cur;
+  my $n = 0;
+  mbox_messages($file, qr/^From \S/, sub {
+    my ($lines) = @_;
+    return 1 unless @$lines;
     $n++;
-    do_message($file, $n, [@cur]) if $n > $skip && (!$max || $n <= $skip + $max);
-    @cur = ();
-  };
-  while (my $l = <$fh>) {
-    if ($l =~ /^From \S/) { $flush->(); next; }
-    push @cur, $l;
-    last if $max && $n >= $skip + $max;
-  }
-  $flush->();
-  close $fh;
+    do_message($file, $n, $lines) if $n > $skip && (!$max || $n <= $skip + $max);
+    return !($max && $n >= $skip + $max);
+  }, preamble => 1);
 }

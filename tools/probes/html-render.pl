@@ -20,10 +20,13 @@
 use strict;
 use warnings;
 no warnings 'utf8';
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(raw_stdio);
 use Mail::SpamAssassin::HTML;
 use Encode ();
 
-binmode STDIN; binmode STDOUT;
+raw_stdio();
 
 sub esc {
   my ($s) = @_;

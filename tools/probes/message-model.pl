@@ -11,22 +11,14 @@
 # utf8-encoded first. Usage: TZ=UTC perl tools/probes/message-model.pl FILE...
 use strict;
 use warnings;
-BEGIN { $ENV{TZ} = 'UTC'; }
 use lib '/usr/share/perl5';
-use File::Temp qw(tempdir);
-use JSON::PP;
-use Mail::SpamAssassin;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(json isolated_sa utf8_bytes);
 
-my $home = tempdir(CLEANUP => 1);
-$ENV{HOME} = $home;
-open(my $up, '>', "$home/user_prefs") or die; close $up;
-my $sa = Mail::SpamAssassin->new({
-  userprefs_filename => "$home/user_prefs", site_rules_filename => undef,
-  local_tests_only => 1, dont_copy_prefs => 1, debug => 0,
-});
-$sa->init(1);
-my $json = JSON::PP->new->ascii->canonical;
-sub b { my $s = shift; return undef unless defined $s; utf8::encode($s) if utf8::is_utf8($s); $s }
+my ($sa) = isolated_sa('message-model');
+my $json = json();
+sub b { utf8_bytes(@_) }
 
 for my $file (@ARGV) {
   open(my $fh, '<:raw', $file) or die "$file: $!";

@@ -9,13 +9,14 @@
 # Runs Mail::SpamAssassin's parser directly (no configuration is involved in parse_received_line).
 use strict;
 use warnings;
-use JSON::PP;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(json raw_stdio);
 use Mail::SpamAssassin;
 use Mail::SpamAssassin::Message::Metadata;
 
-my $json = JSON::PP->new->ascii->canonical;
-binmode STDIN, ':raw';
-binmode STDOUT, ':raw';
+my $json = json();
+raw_stdio();
 
 my $pop = 0;
 {

@@ -37,115 +37,19 @@
 use strict;
 use warnings;
 
-BEGIN {
-  $ENV{TZ} = 'UTC';
-}
-use POSIX qw(locale_h);
-POSIX::tzset();
-POSIX::setlocale(LC_TIME, 'C');
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(raw_stdio isolated_sa corpus_options archive_records learner_message bstr flag_reset flagged);
 
-use File::Temp qw(tempdir);
-use File::Spec;
-use Getopt::Long qw(:config no_ignore_case);
-use JSON::PP;
-use Digest::SHA qw(sha1_hex);
+my %opt = corpus_options('[--detail]', 'detail');
 
-my %opt = (seed => 0);
-my $usage = "usage: $0 [--max-size B] [--limit N] [--sample F --seed S] [--detail] PATH...\n";
-GetOptions(\%opt, 'max-size=i', 'limit=i', 'sample=f', 'seed=s', 'detail', 'help|h') or die $usage;
-if ($opt{help} || !@ARGV) { print STDERR $usage; exit($opt{help} ? 0 : 2); }
-die "--sample must be in (0, 1]\n" if defined $opt{sample} && !($opt{sample} > 0 && $opt{sample} <= 1);
-
-# ---- isolated SpamAssassin ------------------------------------------------------------------------
-my $home = $ENV{SA_RELAYS_HOME};
-if (!defined $home || $home eq '') {
-  $home = tempdir('sa-relays-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-}
-mkdir $home unless -d $home;
-$ENV{HOME} = $home;
-my $prefs = File::Spec->catfile($home, 'user_prefs');
-{ open(my $fh, '>', $prefs) or die "cannot create $prefs: $!\n"; close $fh; }
-my $bayes_dir = File::Spec->catdir($home, 'bayes');
-mkdir $bayes_dir unless -d $bayes_dir;
-
-require Mail::SpamAssassin;
-require Mail::SpamAssassin::ArchiveIterator;
+my ($sa) = isolated_sa('sa-relays', home => $ENV{SA_RELAYS_HOME}, bayes_path => 'bayes/bayes',
+                       config => ['bayes_auto_expire 0']);
 require Mail::SpamAssassin::PerMsgStatus;
+raw_stdio();
 
-my $sa = Mail::SpamAssassin->new({
-  userprefs_filename => $prefs,
-  local_tests_only   => 1,
-  dont_copy_prefs    => 1,
-  PREFIX             => '/usr',
-  DEF_RULES_DIR      => '/usr/share/spamassassin',
-  LOCAL_RULES_DIR    => '/etc/spamassassin',
-  post_config_text   => "bayes_path $bayes_dir/bayes\nbayes_auto_expire 0\n",
-});
-$sa->init(1);
-
-my $json = JSON::PP->new->ascii->canonical;
-binmode STDOUT, ':raw';
-$| = 1;
-
-my @flagged;
-sub bstr {
-  my ($s, $where) = @_;
-  return undef unless defined $s;
-  return $s unless utf8::is_utf8($s);
-  my $c = $s;
-  if (utf8::downgrade($c, 1)) { push @flagged, $where; return $c; }
-  utf8::encode($c);
-  push @flagged, "$where (wide)";
-  return $c;
-}
-
-# ---- message list (ArchiveIterator, file order, mbox by offset) -----------------------------------
-my $iter = Mail::SpamAssassin::ArchiveIterator->new({
-  opt_max_size   => $opt{'max-size'},
-  opt_want_date  => 0,
-  opt_from_regex => $sa->{conf}->{mbox_format_from_regex},
-});
-$iter->_set_default_message_selection_opts();
-
-my ($delivered, $result);
-$iter->set_functions(sub { my (undef, undef, undef, $lines) = @_; $delivered = 1; $result = analyze($lines); 1 },
-                     sub { });
-
-my $i = -1;
-my $printed = 0;
-PATH: foreach my $path (@ARGV) {
-  die "relays.pl: no such file: $path\n" unless -f $path;
-  my @index;
-  my $collect = sub { my ($self, $date, $class, $format, $where) = @_;
-    push @index, Mail::SpamAssassin::ArchiveIterator::_index_pack($date, $class, $format, $where); };
-  if ($path =~ /\.mbox$/i) { $iter->_scan_mailbox('s', $path, $collect); }
-  else { $iter->_scan_file('s', $path, $collect); }
-  my @sorted = map { $_->[1] } sort { $a->[0] <=> $b->[0] } map {
-    my (undef, undef, $fmt, $where) = Mail::SpamAssassin::ArchiveIterator::_index_unpack($_);
-    my $off = 0;
-    ($off) = $where =~ /\.(\d+)$/ if $fmt eq 'm';
-    [ 0 + $off, $_ ]
-  } @index;
-
-  foreach my $packed (@sorted) {
-    $i++;
-    my (undef, undef, $fmt, $where) = Mail::SpamAssassin::ArchiveIterator::_index_unpack($packed);
-    my $offset = 0;
-    ($offset) = $where =~ /\.(\d+)$/ if $fmt eq 'm';
-    if (defined $opt{sample}) {
-      my $h = hex(substr(sha1_hex("$opt{seed}:$i"), 0, 8));
-      next if $h / 4294967296 >= $opt{sample};
-    }
-    ($delivered, $result) = (0, undef);
-    $iter->_run_message($packed);
-    my $rec = { i => $i, file => $path, offset => 0 + $offset };
-    if (!$delivered) { $rec->{skipped} = 'max_size'; }
-    else { %$rec = (%$rec, %$result); }
-    print $json->encode($rec), "\n";
-    $printed++;
-    last PATH if defined $opt{limit} && $printed >= $opt{limit};
-  }
-}
+# files in argument order, mbox by offset
+archive_records($sa, \%opt, \@ARGV, \&analyze, path => sub { die "relays.pl: no such file: $_[0]\n" unless -f $_[0] });
 close STDOUT or die "relays.pl: error closing STDOUT: $!\n";
 exit 0;
 
@@ -164,16 +68,11 @@ sub header_entries {
 
 sub analyze {
   my ($lines) = @_;
-  @flagged = ();
+  flag_reset();
   my %r;
   my $ok = eval {
-    my $msg = $sa->parse($lines);
-    if ($msg->get_header('X-Spam-Checker-Version')) {
-      my $new = $sa->parse($sa->remove_spamassassin_markup($msg), 1);
-      $msg->finish();
-      $msg = $new;
-      $r{reparsed} = 1;
-    }
+    my ($msg, $reparsed) = learner_message($sa, $lines);
+    $r{reparsed} = 1 if $reparsed;
     $r{headers} = header_entries($msg);
     my @before = @{ $msg->{header_order} };
 
@@ -217,6 +116,7 @@ sub analyze {
     chomp $err;
     return { error => $err };
   }
-  $r{flagged} = [ @flagged ] if @flagged;
+  my @flagged = flagged();
+  $r{flagged} = \@flagged if @flagged;
   return \%r;
 }

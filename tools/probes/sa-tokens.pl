@@ -64,106 +64,29 @@
 use strict;
 use warnings;
 
-BEGIN {
-  $ENV{TZ} = 'UTC';
-  $ENV{LANG} = 'C.UTF-8' unless defined $ENV{LANG};
-}
-use POSIX qw(locale_h);
-POSIX::tzset();
-POSIX::setlocale(LC_TIME, 'C');    # as sa-learn
+BEGIN { $ENV{LANG} = 'C.UTF-8' unless defined $ENV{LANG}; }    # TZ=UTC and LC_TIME=C: SaProbe
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(json raw_stdio isolated_sa bayes_plugin corpus_options archive_records learner_message
+               to_bytes bstr barr flag_reset flagged pstr);
+use Digest::SHA qw(sha1);
 
-use File::Temp qw(tempdir);
-use File::Spec;
-use Getopt::Long qw(:config no_ignore_case);
-use JSON::PP;
-use Digest::SHA qw(sha1 sha1_hex);
+my %opt = corpus_options('[--raw]', 'raw');
 
-my %opt = (seed => 0);
-GetOptions(\%opt, 'max-size=i', 'limit=i', 'sample=f', 'seed=s', 'raw', 'help|h')
-  or die "usage: $0 [--max-size B] [--limit N] [--sample F --seed S] [--raw] PATH...\n";
-if ($opt{help} || !@ARGV) {
-  print STDERR "usage: $0 [--max-size B] [--limit N] [--sample F --seed S] [--raw] PATH...\n";
-  exit($opt{help} ? 0 : 2);
-}
-die "--sample must be in (0, 1]\n" if defined $opt{sample} && !($opt{sample} > 0 && $opt{sample} <= 1);
-
-# ---- isolated SpamAssassin ------------------------------------------------------------------------
-my $home = $ENV{SA_TOKENS_HOME};
-if (!defined $home || $home eq '') {
-  $home = tempdir('sa-tokens-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-}
-mkdir $home unless -d $home;
-$ENV{HOME} = $home;
-my $prefs = File::Spec->catfile($home, 'user_prefs');
-{ open(my $fh, '>', $prefs) or die "cannot create $prefs: $!\n"; close $fh; }
-my $bayes_dir = File::Spec->catdir($home, 'bayes');
-mkdir $bayes_dir unless -d $bayes_dir;
-
-require Mail::SpamAssassin;
-require Mail::SpamAssassin::ArchiveIterator;
-
-my $post_config = "bayes_path $bayes_dir/bayes\nbayes_auto_expire 0\n";
-my $sa = Mail::SpamAssassin->new({
-  userprefs_filename => $prefs,
-  local_tests_only   => 1,
-  dont_copy_prefs    => 1,
-  PREFIX             => '/usr',
-  DEF_RULES_DIR      => '/usr/share/spamassassin',
-  LOCAL_RULES_DIR    => '/etc/spamassassin',
-  post_config_text   => $post_config,
-});
-$sa->init(1);
-
-my $bayes;
-foreach my $plugin (@{ $sa->{plugins}->{plugins} }) {
-  $bayes = $plugin if $plugin->isa('Mail::SpamAssassin::Plugin::Bayes');
-}
-die "sa-tokens: Bayes plugin not loaded\n" unless $bayes;
+my ($sa) = isolated_sa('sa-tokens', home => $ENV{SA_TOKENS_HOME}, bayes_path => 'bayes/bayes',
+                       config => ['bayes_auto_expire 0']);
+my $bayes = bayes_plugin($sa, 'sa-tokens');
 die "sa-tokens: use_bayes is off\n" unless $sa->{conf}->{use_bayes};
 
 my %RELAY_PREFIX = map { $_ => 1 } ('*RT', '*RU', 'x-spam-relays-internal', 'x-spam-relays-external');
 
-my $json = JSON::PP->new->ascii->canonical;
-binmode STDOUT, ':raw';
-$| = 1;
+my $json = json();
+raw_stdio();
 
-# ---- string helpers -------------------------------------------------------------------------------
-my @flagged;    # per-record notes
-
-sub bstr {
-  my ($s, $where) = @_;
-  return undef unless defined $s;
-  return $s unless utf8::is_utf8($s);
-  my $c = $s;
-  if (utf8::downgrade($c, 1)) { push @flagged, $where; return $c; }
-  utf8::encode($c);
-  push @flagged, "$where (wide)";
-  return $c;
-}
-
-sub barr {
-  my ($arr, $name) = @_;
-  my @out;
-  for my $k (0 .. $#{$arr}) { push @out, bstr($arr->[$k], "$name\[$k\]"); }
-  return \@out;
-}
-
-sub token_bytes {
-  my ($t) = @_;
-  return $t unless utf8::is_utf8($t);
-  my $c = $t;
-  utf8::downgrade($c, 1) or die "sa-tokens: token with wide characters: " . $json->encode([$t]) . "\n";
-  return $c;
-}
+my $WIDE_TOKEN = sub { "sa-tokens: token with wide characters: " . $json->encode([$_[0]]) . "\n" };
+sub token_bytes { return to_bytes($_[0], $WIDE_TOKEN); }
 
 # ---- message list (ArchiveIterator, file order) ---------------------------------------------------
-my $iter = Mail::SpamAssassin::ArchiveIterator->new({
-  opt_max_size   => $opt{'max-size'},
-  opt_want_date  => 0,
-  opt_from_regex => $sa->{conf}->{mbox_format_from_regex},
-});
-$iter->_set_default_message_selection_opts();
-
 sub expand {
   my ($path) = @_;
   if (-d $path) {
@@ -178,81 +101,22 @@ sub expand {
 
 my @paths = map { expand($_) } @ARGV;
 
-my $i = -1;
-my $printed = 0;
-my ($cur_file, $cur_offset, $delivered, $result);
-
-$iter->set_functions(
-  sub {    # wanted: ($class, $where, $date, \@lines, $format)
-    my (undef, undef, undef, $lines) = @_;
-    $delivered = 1;
-    $result = analyze($lines);
-    return 1;
-  },
-  sub { }
-);
-
-PATH: foreach my $path (@paths) {
-  my @index;
-  my $collect = sub { my ($self, $date, $class, $format, $where) = @_;
-                      push @index, Mail::SpamAssassin::ArchiveIterator::_index_pack($date, $class, $format, $where); };
-  if ($path =~ /\.mbox$/i) {
-    $iter->_scan_mailbox('s', $path, $collect);
-  } else {
-    $iter->_scan_file('s', $path, $collect);
-  }
-  # sort by offset (mbox entries are "$file.$offset"; a file has one entry)
-  my @sorted = map { $_->[1] } sort { $a->[0] <=> $b->[0] } map {
-    my (undef, undef, $fmt, $where) = Mail::SpamAssassin::ArchiveIterator::_index_unpack($_);
-    my $off = 0;
-    if ($fmt eq 'm') { ($off) = $where =~ /\.(\d+)$/; }
-    [ 0 + $off, $_ ]
-  } @index;
-
-  foreach my $packed (@sorted) {
-    $i++;
-    my (undef, undef, $fmt, $where) = Mail::SpamAssassin::ArchiveIterator::_index_unpack($packed);
-    $cur_file = $path;
-    $cur_offset = 0;
-    if ($fmt eq 'm') { ($cur_offset) = $where =~ /\.(\d+)$/; $cur_offset += 0; }
-    if (defined $opt{sample}) {
-      my $h = hex(substr(sha1_hex("$opt{seed}:$i"), 0, 8));
-      next if $h / 4294967296 >= $opt{sample};
-    }
-    $delivered = 0;
-    $result = undef;
-    $iter->_run_message($packed);
-    my $rec = { i => $i, file => $cur_file, offset => $cur_offset };
-    if (!$delivered) {
-      $rec->{skipped} = 'max_size';
-    } else {
-      %$rec = (%$rec, %$result);
-    }
-    print $json->encode($rec), "\n";
-    $printed++;
-    last PATH if defined $opt{limit} && $printed >= $opt{limit};
-  }
-}
+archive_records($sa, \%opt, \@paths, \&analyze);
 close STDOUT or die "sa-tokens: error closing STDOUT: $!\n";
 exit 0;
 
 # ---- per-message analysis (mirrors sa-learn wanted() + Plugin/Bayes.pm learn_message) -------------
 sub analyze {
   my ($lines) = @_;
-  @flagged = ();
+  flag_reset();
   my %r;
   $r{size} = 0;
   $r{size} += length($_) for @$lines;
   $r{raw} = join('', @$lines) if $opt{raw};
 
   my $ok = eval {
-    my $msg = $sa->parse($lines);
-    if ($msg->get_header('X-Spam-Checker-Version')) {
-      my $new = $sa->parse($sa->remove_spamassassin_markup($msg), 1);
-      $msg->finish();
-      $msg = $new;
-      $r{reparsed} = 1;
-    }
+    my ($msg, $reparsed) = learner_message($sa, $lines);
+    $r{reparsed} = 1 if $reparsed;
 
     # learn_message: get_body_from_msg first, then (in _learn_trapped) ids, date, tokenize
     my $msgdata = $bayes->get_body_from_msg($msg);
@@ -266,7 +130,7 @@ sub analyze {
     my $uris = $msgdata->{bayes_token_uris} || [];
     $r{visible} = barr($body, 'visible');
     $r{invisible} = barr($inviz, 'invisible');
-    $r{uris} = [ map { { s => $_, chars => (utf8::is_utf8($_) ? 1 : 0) } } @$uris ];
+    $r{uris} = [ map { pstr($_) } @$uris ];
     $r{headers} = barr([ $msg->get_all_headers() ], 'headers');
     my %meta;
     foreach my $line ($msg->get_all_metadata()) {
@@ -357,6 +221,7 @@ sub analyze {
     $e{raw} = $r{raw} if $opt{raw};
     return \%e;
   }
-  $r{flagged} = [ @flagged ] if @flagged;
+  my @flagged = flagged();
+  $r{flagged} = \@flagged if @flagged;
   return \%r;
 }

@@ -6,19 +6,18 @@
 # Net::LibIDN2 was used. Usage: perl tools/probes/uri-idn.pl < hosts.json
 use strict;
 use warnings;
-use JSON::PP;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(json raw_stdio from_pstr);
 use Mail::SpamAssassin::Util;
 use Mail::SpamAssassin::Logger;
 
-binmode STDIN, ':raw';
-binmode STDOUT, ':raw';
-my $json = JSON::PP->new->ascii->canonical;
+raw_stdio();
+my $json = json();
 my $in = $json->decode(do { local $/; <STDIN> });
 my @out;
 foreach my $h (@$in) {
-  my $s = $h->{s};
-  if ($h->{chars}) { utf8::upgrade($s); } else { utf8::downgrade($s); }
-  my $r = Mail::SpamAssassin::Util::idn_to_ascii($s);
+  my $r = Mail::SpamAssassin::Util::idn_to_ascii(from_pstr($h));
   utf8::downgrade($r) if defined $r;    # documented to be octets
   push @out, $r;
 }

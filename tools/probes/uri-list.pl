@@ -24,40 +24,20 @@
 use strict;
 use warnings;
 
-BEGIN { $ENV{TZ} = 'UTC'; }
-
-use File::Temp qw(tempdir);
-use File::Spec;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use SaProbe qw(json raw_stdio isolated_sa sampled mbox_messages from_regex pstr from_pstr);
 use Getopt::Long;
 use JSON::PP;
-use Digest::SHA qw(sha1_hex);
 
 my %opt = (seed => 0);
 GetOptions(\%opt, 'limit=i', 'sample=f', 'seed=s', 'direct') or die "bad options\n";
 
-my $home = tempdir('sa-uri-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-$ENV{HOME} = $home;
-my $prefs = File::Spec->catfile($home, 'user_prefs');
-{ open(my $fh, '>', $prefs) or die "cannot create $prefs: $!\n"; close $fh; }
-
-require Mail::SpamAssassin;
+my ($sa) = isolated_sa('sa-uri', bayes_path => 'bayes');
 require Mail::SpamAssassin::PerMsgStatus;
-my $sa = Mail::SpamAssassin->new({
-  userprefs_filename => $prefs,
-  local_tests_only   => 1,
-  dont_copy_prefs    => 1,
-  PREFIX             => '/usr',
-  DEF_RULES_DIR      => '/usr/share/spamassassin',
-  LOCAL_RULES_DIR    => '/etc/spamassassin',
-  post_config_text   => "bayes_path $home/bayes\n",
-});
-$sa->init(1);
 
-my $json = JSON::PP->new->ascii->canonical;
-binmode STDOUT, ':raw';
-$| = 1;
-
-sub pstr { my ($s) = @_; return { s => $s, chars => utf8::is_utf8($s) ? 1 : 0 }; }
+my $json = json();
+raw_stdio();
 
 sub sorted_uris {
   my ($pms) = @_;
@@ -65,7 +45,6 @@ sub sorted_uris {
 }
 
 if ($opt{direct}) {
-  binmode STDIN, ':raw';
   my $empty = $sa->parse("Subject: x\n\nx\n", 1);
   while (my $line = <STDIN>) {
     next unless $line =~ /\S/;
@@ -74,11 +53,7 @@ if ($opt{direct}) {
     my @lines = map { my $x = $_; utf8::downgrade($x); $x } @{ $case->{lines} || [] };
     $empty->{text_rendered} = \@lines;
     my %detail;
-    foreach my $h (@{ $case->{html} || [] }) {
-      my $s = $h->{s};
-      if ($h->{chars}) { utf8::upgrade($s); } else { utf8::downgrade($s); }
-      $detail{$s}->{types}->{a} = 1;
-    }
+    $detail{ from_pstr($_) }->{types}->{a} = 1 for @{ $case->{html} || [] };
     $empty->{metadata}->{html_all} = [ { uri_detail => \%detail } ];
     print $json->encode({ uris => sorted_uris($pms) }), "\n";
     $pms->finish();
@@ -88,36 +63,17 @@ if ($opt{direct}) {
   exit 0;
 }
 
-# ArchiveIterator.pm's default separator unless mbox_format_from_regex is configured
-my $from_re = $sa->{conf}->{mbox_format_from_regex}
-  || qr/^From \S+  ?(\S\S\S \S\S\S .?\d .?\d:\d\d:\d\d \d{4}|.?\d-\d\d-\d{4}_\d\d:\d\d:\d\d_)/;
+my $from_re = from_regex($sa);
 my ($i, $printed) = (-1, 0);
 FILE: foreach my $file (@ARGV) {
-  open(my $fh, '<:raw', $file) or die "cannot read $file: $!\n";
-  my (@msg, $start);
-  my $off = 0;
-  my $flush = sub {
-    return 1 unless defined $start;
+  mbox_messages($file, $from_re, sub {
+    my ($lines, $offset) = @_;
     $i++;
-    if (defined $opt{sample}) {
-      my $h = hex(substr(sha1_hex("$opt{seed}:$i"), 0, 8));
-      return 1 if $h / 4294967296 >= $opt{sample};
-    }
-    emit($file, $start, [@msg]);
+    return 1 unless sampled(\%opt, $i);
+    emit($file, $offset, $lines);
     $printed++;
     return !(defined $opt{limit} && $printed >= $opt{limit});
-  };
-  while (my $l = <$fh>) {
-    if ($l =~ $from_re) {
-      $flush->() or last FILE;
-      @msg = ();
-      $start = $off;
-    } elsif (defined $start) {
-      push @msg, $l;
-    }
-    $off += length $l;
-  }
-  $flush->() or last FILE;
+  }) or last FILE;
 }
 exit 0;
 
