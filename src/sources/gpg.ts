@@ -432,19 +432,9 @@ export class EncryptedSources {
       }
       return;
     }
-    // Second pass, streamed: gpg has already vouched for this exact plaintext.
-    const again = createHash('sha256');
-    const p2 = startDecrypt(path, this.o);
-    try {
-      for await (const m of splitMbox(tap(p2.plaintext as AsyncIterable<Buffer>, again), mboxOpts)) {
-        yield { cls, raw: m.raw, origin: { file: path, index: m.index, offset: m.offset } };
-      }
-      const out2 = await p2.done;
-      if (!decryptionOk(out2)) throw decryptError(path, out2, this.o.gpg);
-      this.vouch(path, again.digest('hex'));
-    } finally {
-      p2.dispose();
-    }
+    // Second pass, streamed: gpg has already vouched for this exact plaintext, and vouch() fails the run
+    // if the second decryption differs from the first or fails.
+    yield* this.readMboxStreaming(path, cls, r);
   }
 
   /** One encrypted message: held whole (it is one message), yielded only once gpg has vouched for it. */
