@@ -15,6 +15,9 @@ function fmtDuration(s: number): string {
 export class Progress {
   private total = 0;
   private done = 0;
+  /** Bytes the sources hold and bytes read so far: the ETA when the message total is unknown. */
+  private totalBytes = 0;
+  private bytes = 0;
   private last = 0;
   private readonly start = Date.now();
   private drawn = false;
@@ -28,6 +31,14 @@ export class Progress {
   setTotal(n: number): void {
     this.total = n;
     this.draw(true);
+  }
+
+  setTotalBytes(n: number): void {
+    this.totalBytes = n;
+  }
+
+  addBytes(n: number): void {
+    this.bytes += n;
   }
 
   update(done: number): void {
@@ -48,6 +59,11 @@ export class Progress {
       const fill = Math.round(frac * BAR_WIDTH);
       const eta = rate > 0 ? (this.total - this.done) / rate : NaN;
       line = `${this.label} [${'#'.repeat(fill)}${' '.repeat(BAR_WIDTH - fill)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${this.done}/${this.total} ${rate.toFixed(1)} msgs/s ETA ${fmtDuration(eta)}`;
+    } else if (this.totalBytes > 0 && this.bytes > 0) {
+      const frac = Math.min(1, this.bytes / this.totalBytes);
+      const fill = Math.round(frac * BAR_WIDTH);
+      const eta = (secs * (this.totalBytes - this.bytes)) / this.bytes;
+      line = `${this.label} [${'#'.repeat(fill)}${' '.repeat(BAR_WIDTH - fill)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${this.done} messages ${rate.toFixed(1)} msgs/s ETA ${fmtDuration(eta)}`;
     } else {
       line = `${this.label} ${this.done} messages ${rate.toFixed(1)} msgs/s ${fmtDuration(secs)}`;
     }

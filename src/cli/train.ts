@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SaTrainError } from '../errors.js';
 import { serializeDump, validateDump } from '../bayes/dump.js';
-import { listClass, readClass, type ClassListing, type IgnoredEntry } from '../sources/training-set.js';
+import { listClass, readClass, listingBytes, type ClassListing, type IgnoredEntry } from '../sources/training-set.js';
 import { selectClass, emptySelectStats, type SelectStats } from '../sources/select.js';
 import type { MessageClass, SourceMessage } from '../sources/types.js';
 import { createEngine, ENGINE_NAMES, DEFAULT_ENGINE } from '../engines/index.js';
@@ -272,12 +272,29 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   // Messages skipped by the readers (too big). With --max-per-class a class is read twice: count once.
   const tooBig: Record<MessageClass, Set<string>> = { spam: new Set(), ham: new Set() };
   const stats: Record<MessageClass, SelectStats> = { spam: emptySelectStats(), ham: emptySelectStats() };
+  const progress = new Progress(`learning (${engineName})`, !quiet && Boolean(io.stderr.isTTY), io.stderr);
+  async function* counted(it: AsyncIterable<SourceMessage>): AsyncGenerator<SourceMessage> {
+    for await (const m of it) {
+      progress.addBytes(m.raw.length);
+      yield m;
+    }
+  }
   const readStatic = (cls: MessageClass): AsyncIterable<SourceMessage> =>
-    readClass(listings[cls], {
-      maxSize,
-      onSkip: (s) => tooBig[cls].add(s.origin),
-      decrypt: encrypted && ((e) => encrypted!.read(e, cls, { maxSize, onSkip: (s) => tooBig[cls].add(s.origin) })),
-    });
+    counted(
+      readClass(listings[cls], {
+        maxSize,
+        onSkip: (s) => {
+          tooBig[cls].add(s.origin);
+          progress.addBytes(s.size ?? 0);
+        },
+        decrypt: encrypted && ((e) => encrypted!.read(e, cls, { maxSize, onSkip: (s) => tooBig[cls].add(s.origin) })),
+      }),
+    );
+  {
+    // The ETA of a streaming engine comes from the bytes read (a class is read twice with --max-per-class).
+    const sizes = await Promise.all([listingBytes(listings.spam), listingBytes(listings.ham)]);
+    if (sizes[0] !== null && sizes[1] !== null) progress.setTotalBytes((sizes[0] + sizes[1]) * (maxPerClass > 0 ? 2 : 1));
+  }
   // --- IMAP feedback source (issue 9): reports follow the static messages of their class, through
   // --sample/--max-per-class unless --imap-no-sample ---
   const sampledFeedback = feedback && !feedback.noSample ? feedback : undefined;
@@ -288,7 +305,6 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   };
   // --- end IMAP feedback source ---
 
-  const progress = new Progress(`learning (${engineName})`, !quiet && Boolean(io.stderr.isTTY), io.stderr);
   const onSignal = (): void => ac.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

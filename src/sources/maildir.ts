@@ -13,7 +13,8 @@ function byName(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-async function filesOf(dir: string, maildir: boolean): Promise<string[]> {
+/** The message files of a Maildir or message directory, in reading order. */
+export async function filesOf(dir: string, maildir: boolean): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string): Promise<void> => {
     let names: string[];

@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SaTrainError } from '../errors.js';
 import { readMbox } from './mbox.js';
-import { readMessageDir } from './maildir.js';
+import { readMessageDir, filesOf } from './maildir.js';
 import type { SourceMessage, MessageClass } from './types.js';
 
 export type EntryKind = 'mbox' | 'maildir' | 'dir' | 'file' | 'encrypted-mbox' | 'encrypted-file';
@@ -121,4 +121,24 @@ export async function* readClass(listing: ClassListing, opts: ReadOptions): Asyn
         break;
     }
   }
+}
+
+/**
+ * Bytes the readers will go through for a class (for the progress bar's ETA), or null when it cannot be
+ * known up front (encrypted entries: their plaintext size differs from the file's).
+ */
+export async function listingBytes(listing: ClassListing): Promise<number | null> {
+  let total = 0;
+  for (const e of listing.entries) {
+    if (e.kind === 'encrypted-mbox' || e.kind === 'encrypted-file') return null;
+    const files = e.kind === 'mbox' || e.kind === 'file' ? [e.path] : await filesOf(e.path, e.kind === 'maildir');
+    for (const f of files) {
+      try {
+        total += (await stat(f)).size;
+      } catch {
+        /* the reader reports unreadable files */
+      }
+    }
+  }
+  return total;
 }
