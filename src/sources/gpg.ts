@@ -400,31 +400,37 @@ export class EncryptedSources {
     }
   }
 
-  /** --skip-bad-sources: yield nothing from a file before gpg has vouched for all of it. */
-  private async *readMboxVerified(path: string, cls: MessageClass, r: EntryReadOptions): AsyncGenerator<SourceMessage> {
-    if (this.bad.has(path)) return;
-    const cap = this.o.verifyBufferBytes ?? VERIFY_BUFFER_BYTES;
+  /**
+   * Decrypt a whole file, hashing the plaintext and holding it while it stays within `cap` bytes
+   * (`held` is null past the cap: only the digest and gpg's verdict are kept).
+   */
+  private async decryptHeld(path: string, cap: number): Promise<{ out: GpgOutcome; digest: string; held: Buffer[] | null; size: number }> {
     let held: Buffer[] | null = [];
-    let heldBytes = 0;
+    let size = 0;
     const h = createHash('sha256');
     const p = startDecrypt(path, this.o);
-    let out: GpgOutcome;
     try {
       for await (const c of p.plaintext as AsyncIterable<Buffer>) {
         h.update(c);
+        size += c.length;
         if (held) {
-          heldBytes += c.length;
-          if (heldBytes > cap) held = null; // too big to hold: verify only, decrypt again below
+          if (size > cap) held = null;
           else held.push(c);
         }
       }
-      out = await p.done;
+      return { out: await p.done, digest: h.digest('hex'), held, size };
     } finally {
       p.dispose();
     }
-    if (!decryptionOk(out)) return this.reject(path, out);
-    const digest = h.digest('hex');
-    this.vouch(path, digest);
+  }
+
+  /** --skip-bad-sources: yield nothing from a file before gpg has vouched for all of it. */
+  private async *readMboxVerified(path: string, cls: MessageClass, r: EntryReadOptions): AsyncGenerator<SourceMessage> {
+    if (this.bad.has(path)) return;
+    const d = await this.decryptHeld(path, this.o.verifyBufferBytes ?? VERIFY_BUFFER_BYTES);
+    if (!decryptionOk(d.out)) return this.reject(path, d.out);
+    this.vouch(path, d.digest);
+    const held = d.held; // null: too big to hold, decrypt again below
     const mboxOpts = this.mboxOptions(path, r);
     if (held) {
       for await (const m of splitMbox(fromArray(held), mboxOpts)) {
@@ -440,34 +446,13 @@ export class EncryptedSources {
   /** One encrypted message: held whole (it is one message), yielded only once gpg has vouched for it. */
   private async *readOne(path: string, cls: MessageClass, r: EntryReadOptions): AsyncGenerator<SourceMessage> {
     if (this.bad.has(path)) return;
-    let parts: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    const h = createHash('sha256');
-    const p = startDecrypt(path, this.o);
-    let out: GpgOutcome;
-    try {
-      for await (const c of p.plaintext as AsyncIterable<Buffer>) {
-        h.update(c);
-        size += c.length;
-        if (tooBig) continue;
-        if (r.maxSize > 0 && size > r.maxSize) {
-          tooBig = true;
-          parts = [];
-        } else {
-          parts.push(c);
-        }
-      }
-      out = await p.done;
-    } finally {
-      p.dispose();
-    }
-    if (!decryptionOk(out)) return this.reject(path, out);
-    this.vouch(path, h.digest('hex'));
-    if (tooBig) {
-      r.onSkip?.({ origin: path, reason: 'too-big', size });
+    const d = await this.decryptHeld(path, r.maxSize > 0 ? r.maxSize : Infinity);
+    if (!decryptionOk(d.out)) return this.reject(path, d.out);
+    this.vouch(path, d.digest);
+    if (!d.held) {
+      r.onSkip?.({ origin: path, reason: 'too-big', size: d.size });
       return;
     }
-    yield { cls, raw: Buffer.concat(parts, size), origin: { file: path } };
+    yield { cls, raw: Buffer.concat(d.held, d.size), origin: { file: path } };
   }
 }
