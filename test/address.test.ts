@@ -11,6 +11,7 @@ import {
   validParsedAddress,
   type ParsedAddress,
 } from '../src/mail/address.js';
+import { hasSaPerl } from './helpers/env.js';
 
 const pa = (s: string) => parseHeaderAddresses(s).map((a) => [a.phrase ?? null, a.address ?? null]);
 
@@ -87,12 +88,7 @@ const DIFF_INPUTS = [
 ];
 
 function haveSpamAssassin(): boolean {
-  try {
-    execFileSync('perl', ['-MMail::SpamAssassin', '-e1'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return hasSaPerl();
 }
 
 test('differential: _parse_header_addresses against the installed SpamAssassin', (t) => {

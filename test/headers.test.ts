@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { metadataLines, tokenizeHeaders } from '../src/bayes/headers.js';
+import { hasSaPerl } from './helpers/env.js';
 
 const HEADERS = [
   'Return-Path: <bounce@list.example.org>\n',
@@ -59,11 +60,7 @@ test('metadata lines are sorted by key', () => {
 });
 
 test('differential: _tokenize_headers against the installed SpamAssassin', (t) => {
-  try {
-    execFileSync('perl', ['-MMail::SpamAssassin', '-e1'], { stdio: 'ignore' });
-  } catch {
-    return t.skip('SpamAssassin (Mail::SpamAssassin) is not installed');
-  }
+  if (!hasSaPerl()) return t.skip('SpamAssassin (Mail::SpamAssassin) is not installed');
   const probe = fileURLToPath(new URL('../../tools/probes/bayes-tokenize.pl', import.meta.url));
   const out = execFileSync('perl', [probe], { input: JSON.stringify({ fn: 'headers', headers: HEADERS, metadata: META }) + '\n' });
   const want = (JSON.parse(out.toString('latin1')) as { values: Record<string, string> }).values;

@@ -9,6 +9,7 @@ import { bodyDigest, generateMsgid, getMsgid } from '../src/mail/msgid.js';
 import { receiveDate } from '../src/mail/date.js';
 import { renderBody, effectiveType } from '../src/mail/render.js';
 import { removeMarkup } from '../src/mail/markup.js';
+import { hasSaPerl } from './helpers/env.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
@@ -106,12 +107,7 @@ test('removeMarkup restores X-Spam-Prev headers and drops report blocks', () => 
 
 // Differential test against the installed SpamAssassin on the synthetic fixtures.
 function haveSpamAssassin(): boolean {
-  try {
-    execFileSync('perl', ['-MMail::SpamAssassin', '-e1'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return hasSaPerl();
 }
 
 test('fixtures agree with Mail::SpamAssassin::Message (tools/probes/message-model.pl)', (t) => {

@@ -11,6 +11,7 @@ import {
   preChewReceived,
   tokenizeMailAddrs,
 } from '../src/bayes/prechew.js';
+import { hasSaPerl } from './helpers/env.js';
 
 type Kind = 'message_id' | 'received' | 'content_type' | 'addr_header';
 const FN: Record<Kind, (s: string) => string> = {
@@ -50,11 +51,7 @@ test('_tokenize_mail_addrs: user up to the last @, every parent domain', () => {
 
 test('differential: the cases above against the installed SpamAssassin', (t) => {
   const probe = fileURLToPath(new URL('../../tools/probes/bayes-tokenize.pl', import.meta.url));
-  try {
-    execFileSync('perl', ['-MMail::SpamAssassin', '-e1'], { stdio: 'ignore' });
-  } catch {
-    return t.skip('SpamAssassin (Mail::SpamAssassin) is not installed');
-  }
+  if (!hasSaPerl()) return t.skip('SpamAssassin (Mail::SpamAssassin) is not installed');
   const input = CASES.map(([kind, text]) => JSON.stringify({ fn: 'prechew', kind, text })).join('\n') + '\n';
   const out = execFileSync('perl', [probe], { input }).toString('latin1').trim().split('\n');
   CASES.forEach(([kind, text], i) => {

@@ -11,6 +11,7 @@ import { parseReceivedLine, type ParseContext } from '../src/mail/received.js';
 import { makeRelayAsString } from '../src/mail/relays.js';
 import { sendmailAuthenticated } from '../src/mail/received/auth.js';
 import { re } from '../src/mail/received/regex.js';
+import { hasSaPerl } from './helpers/env.js';
 
 type Expect = 'skip' | 'unparseable' | { asString: string; ipPrivate: boolean };
 interface Fixture {
@@ -381,12 +382,7 @@ test('parse_received_line: lines with many comments stay fast (no exponential ba
 });
 
 function haveSpamAssassin(): boolean {
-  try {
-    execFileSync('perl', ['-MMail::SpamAssassin', '-e', '1'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return hasSaPerl();
 }
 
 test('fixtures agree with the installed SpamAssassin (tools/probes/received-line.pl)', (t) => {

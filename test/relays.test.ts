@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyRelays, deletedByMetadataExtraction, relayMetadata, RELAY_KEYS } from '../src/mail/relays.js';
+import { hasSaPerl } from './helpers/env.js';
 
 interface TrustCase {
   name: string;
@@ -182,12 +183,7 @@ const CORPORA = '/work/shared/corpora';
 const SAMPLE_FRACTION = Number(process.env['RELAYS_SAMPLE'] ?? 0.02);
 
 function haveSpamAssassin(): boolean {
-  try {
-    execFileSync('perl', ['-MMail::SpamAssassin', '-e', '1'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return hasSaPerl();
 }
 
 function mboxes(): string[] {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { tokenizeLine, tokenizeLineRegex, tokenizeMessage, type Region } from '../src/bayes/tokenize.js';
 import { readMbox } from '../src/sources/mbox.js';
 import { learnerInput } from '../src/mail/learner-input.js';
+import { hasSaPerl } from './helpers/env.js';
 
 interface Case { name: string; text: string; chars: boolean; prefix: string; region: Region; tokens: string[] }
 
@@ -91,12 +92,7 @@ function asciiJson(v: unknown): string {
 }
 
 function haveSpamAssassin(): boolean {
-  try {
-    execFileSync('perl', ['-MMail::SpamAssassin', '-e1'], { stdio: 'ignore' });
-    return existsSync(PROBE);
-  } catch {
-    return false;
-  }
+  return hasSaPerl() && existsSync(PROBE);
 }
 
 test('differential: the cases above against the installed SpamAssassin', (t) => {

@@ -4,18 +4,19 @@
 // URI_CORPUS_SAMPLE (default 0.03) is the fraction of messages checked; 1 checks every message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { getUriList } from '../src/mail/uri.js';
 import type { PerlStr } from '../src/mail/perlstr.js';
+import { hasSaPerl } from './helpers/env.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PROBE = join(root, 'tools', 'probes', 'uri-list.pl');
 const CORPORA = '/work/shared/corpora';
 const SAMPLE = Number(process.env['URI_CORPUS_SAMPLE'] ?? '0.03');
-const haveSa = spawnSync('perl', ['-MMail::SpamAssassin', '-e1']).status === 0;
+const haveSa = hasSaPerl();
 
 // eslint-disable-next-line no-control-regex
 const isAscii = (s: string): boolean => !/[^\x00-\x7f]/.test(s);

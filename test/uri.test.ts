@@ -2,17 +2,18 @@
 // SpamAssassin through tools/probes/uri-list.pl --direct, plus a few fixed expectations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { getUriList } from '../src/mail/uri.js';
 import type { PerlStr } from '../src/mail/perlstr.js';
 import { uriListCanonicalize, urlEncode, decodeUlongToIp } from '../src/mail/uri/canonicalize.js';
 import { isFqdnValid, uriToDomain } from '../src/mail/uri/domain.js';
+import { hasSaPerl } from './helpers/env.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PROBE = join(root, 'tools', 'probes', 'uri-list.pl');
-const haveSa = spawnSync('perl', ['-MMail::SpamAssassin', '-e1']).status === 0;
+const haveSa = hasSaPerl();
 
 /** UTF-8 octets of a JS string as a binary string. */
 const u8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');

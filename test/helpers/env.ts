@@ -71,3 +71,10 @@ export function mboxMessage(n: number, opts: { subject?: string; body?: string; 
     `${opts.body ?? `Body text of message ${n} with words like meeting agenda project${n}.`}\n\n`
   );
 }
+
+let saPerl: boolean | undefined;
+/** Whether Perl can load the installed Mail::SpamAssassin (for the probes in tools/probes). Checked once. */
+export function hasSaPerl(): boolean {
+  saPerl ??= spawnSync('perl', ['-MMail::SpamAssassin', '-e1'], { stdio: 'ignore' }).status === 0;
+  return saPerl;
+}
