@@ -4,7 +4,8 @@
 // IMAP. Plus: a forged report is rejected, and a connection cut in the middle changes nothing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -23,19 +24,39 @@ import { startProxy } from './helpers/tcp-proxy.js';
 const SA_REPORT = join(REPO, 'dist', 'src', 'cli', 'sa-report.js');
 const USERS = { alice: 'alice-pw', feedback: 'feedback-pw' };
 const NO_GPG = 'gpg is not installed at /usr/bin/gpg (apt-get install gnupg)';
-/** Dovecot runs sa-report as its mail user ("nobody" when the tests run as root): it must be able to start it. */
-function runnableByMailUser(): boolean {
+/** Dovecot runs sa-report as its mail user ("nobody" when the tests run as root): can that user start it? */
+function runnableByMailUser(script: string): boolean {
   if (process.getuid?.() !== 0) return true;
-  return spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, SA_REPORT, '--help'], { stdio: 'ignore' }).status === 0;
+  return spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, script, '--help'], { stdio: 'ignore' }).status === 0;
 }
+
+/**
+ * The sa-report Dovecot will run. A checkout in a private directory (mktemp -d makes it 0700) cannot be
+ * read by "nobody": then sa-report (dist/src and its one dependency, nodemailer) is copied to a
+ * world-readable temporary directory, as an installed package would be readable.
+ */
+function reportForMailUser(): { script: string; cleanup: () => void } | null {
+  if (runnableByMailUser(SA_REPORT)) return { script: SA_REPORT, cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'sa-report-install-'));
+  cpSync(join(REPO, 'package.json'), join(dir, 'package.json'));
+  cpSync(join(REPO, 'dist', 'src'), join(dir, 'dist', 'src'), { recursive: true });
+  cpSync(join(REPO, 'node_modules', 'nodemailer'), join(dir, 'node_modules', 'nodemailer'), { recursive: true });
+  spawnSync('chmod', ['-R', 'a+rX', dir]);
+  const script = join(dir, 'dist', 'src', 'cli', 'sa-report.js');
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  if (runnableByMailUser(script)) return { script, cleanup };
+  cleanup();
+  return null;
+}
+const report = hasDovecot() && hasGpg() && existsSync(SA_REPORT) ? reportForMailUser() : null;
 const skip = !hasDovecot()
   ? NO_DOVECOT
   : !hasGpg()
     ? NO_GPG
     : !existsSync(SA_REPORT)
       ? 'dist/src/cli/sa-report.js is missing: build first (npx tsc -p .)'
-      : !runnableByMailUser()
-        ? `Dovecot runs sa-report as "nobody", who cannot run ${SA_REPORT} (the checkout or node is not readable by other users)`
+      : !report
+        ? `Dovecot runs sa-report as "nobody", who cannot run it (node at ${process.execPath} is not readable by other users)`
         : false;
 
 /** A message Alice receives; `word` is a token found nowhere else. */
@@ -152,7 +173,7 @@ describe('IMAP feedback loop end to end (Dovecot + IMAPSieve + sa-report + SMTP 
     writeFileSync(pwFile, `${USERS.feedback}\n`, { mode: 0o600 });
     reportDir = tempDir('sa-train-imap-report-'); // handed to Dovecot's mail user below
     const conf = writeConfig({ keys, port: 1, dir: reportDir }); // SMTP port filled in below
-    dovecot = await startDovecot({ users: USERS, sieve: { reportCommand: [process.execPath, SA_REPORT, '--config', conf] } });
+    dovecot = await startDovecot({ users: USERS, sieve: { reportCommand: [process.execPath, report!.script, '--config', conf] } });
     smtp = await startFeedbackSmtp({ port: dovecot.port, user: 'feedback', pass: USERS.feedback, mailbox: 'INBOX' });
     writeConfig({ keys, port: smtp.port, dir: reportDir });
     // sa-report runs as Dovecot's mail user: it needs its config, spool and GnuPG home.
@@ -181,6 +202,7 @@ describe('IMAP feedback loop end to end (Dovecot + IMAPSieve + sa-report + SMTP 
     if (work) rmSync(work, { recursive: true, force: true });
     if (reportDir) rmSync(reportDir, { recursive: true, force: true });
     if (set) rmSync(set, { recursive: true, force: true });
+    report?.cleanup();
   });
 
   test('a move into Junk is reported, travels over SMTP and is learned as spam; a forged report is rejected and kept', async () => {
