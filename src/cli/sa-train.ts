@@ -2,9 +2,8 @@
 // sa-train: train SpamAssassin's Bayes filter offline and ship the result as a sa-learn --backup dump.
 import { SaTrainError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { train } from './train.js';
-import { verify } from './verify.js'; // lead
-import { encrypt } from './encrypt.js'; // issue 7
+// Each command's module is loaded when it runs: verify pulls in the whole mail library and the parity
+// harness, which a train run with the native engine never needs in its main thread.
 
 const HELP = `Usage: sa-train <command> [options]
 
@@ -20,14 +19,19 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   const io = { stdout: process.stdout, stderr: process.stderr };
   switch (cmd) {
-    case 'train':
+    case 'train': {
+      const { train } = await import('./train.js');
       await train(rest, io);
       return EXIT.OK;
+    }
     case 'verify': // lead
-      return verify(rest, io);
-    case 'encrypt': // issue 7
+      return (await import('./verify.js')).verify(rest, io);
+    case 'encrypt': {
+      // issue 7
+      const { encrypt } = await import('./encrypt.js');
       await encrypt(rest, io);
       return EXIT.OK;
+    }
     case undefined:
     case '-h':
     case '--help':

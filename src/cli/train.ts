@@ -17,7 +17,8 @@ import { intArg, fractionArg, choiceArg } from './args.js';
 import { EncryptedSources, findGpg, loadPassphrase, spoolIsMemoryBacked, type BadSource } from '../sources/gpg.js';
 // --- end encrypted sources ---
 // --- IMAP feedback source (issue 9) ---
-import { FeedbackSource, formatImapSummary, type ImapSummary } from '../sources/imap.js';
+import type { FeedbackSource } from '../sources/imap.js'; // loaded on demand: imapflow costs ~200 ms to load
+import { formatImapSummary, type ImapSummary } from '../sources/imap/summary.js';
 import { resolveImapSettings } from '../sources/imap/settings.js';
 // --- end IMAP feedback source ---
 
@@ -245,6 +246,7 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   if (imapSettings) {
     const pass = await passphrase();
     if (!encrypted) for (const w of pass.warnings) warn(w);
+    const { FeedbackSource } = await import('../sources/imap.js');
     feedback = new FeedbackSource({
       settings: imapSettings.settings,
       open: {

@@ -15,6 +15,8 @@ import { explainFailure, startGpg, viewStatus, type GpgOutcome, type StatusView 
 import { parseForLearning } from '../mail/learner-input.js';
 import { generateMsgid } from '../mail/msgid.js';
 import type { MessageClass } from './types.js';
+import { normalizeFingerprint } from './imap/settings.js';
+export { normalizeFingerprint } from './imap/settings.js';
 
 /** Why a report was not learned and went to the rejected folder. */
 export type RejectReason =
@@ -59,13 +61,6 @@ const ERRSIG_NO_PUBKEY = '9';
  */
 export const MAX_REPORT_BYTES = 16 * 1024 * 1024;
 
-export function normalizeFingerprint(f: string): string {
-  const h = f.replace(/\s+/g, '').toUpperCase();
-  if (!/^[0-9A-F]{40}$|^[0-9A-F]{64}$/.test(h)) {
-    throw new SaTrainError('BAD_ARGUMENT', `reporter key ${JSON.stringify(f)} is not a fingerprint (40 hex digits; gpg --with-colons --fingerprint shows it)`);
-  }
-  return h;
-}
 
 type Status = StatusView;
 

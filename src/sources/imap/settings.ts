@@ -4,7 +4,6 @@
 // docs/imap-feedback.md lists the keys.
 import { readFileSync, statSync } from 'node:fs';
 import { SaTrainError } from '../../errors.js';
-import { normalizeFingerprint } from '../imap-report.js';
 
 export type ImapTls = 'implicit' | 'starttls' | 'none';
 
@@ -133,6 +132,15 @@ function readSecretEnv(name: string, what: string): string {
   if (v === undefined || v === '') throw bad(`${what} ${name}: that environment variable is not set or empty`);
   delete process.env[name]; // no child (gpg, sa-learn) inherits it
   return v;
+}
+
+/** A reporter key's fingerprint as gpg prints it (upper-case hex, no blanks), or BAD_ARGUMENT. */
+export function normalizeFingerprint(f: string): string {
+  const h = f.replace(/\s+/g, '').toUpperCase();
+  if (!/^[0-9A-F]{40}$|^[0-9A-F]{64}$/.test(h)) {
+    throw new SaTrainError('BAD_ARGUMENT', `reporter key ${JSON.stringify(f)} is not a fingerprint (40 hex digits; gpg --with-colons --fingerprint shows it)`);
+  }
+  return h;
 }
 
 /** Combine the URL, the config file and the flags (flags win over the config, the URL over both). */
