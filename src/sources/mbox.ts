@@ -48,25 +48,6 @@ export interface MboxOptions {
   onSkip?: (skip: MboxSkip) => void;
 }
 
-/** Split lines out of a byte stream; the final line may lack "\n". */
-async function* lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let rest: Buffer | null = null;
-  for await (const chunk of chunks) {
-    let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
-    rest = null;
-    let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(0x0a, start);
-      if (nl < 0) break;
-      yield buf.subarray(start, nl + 1);
-      start = nl + 1;
-    }
-    if (start < buf.length) rest = buf.subarray(start);
-    buf = Buffer.alloc(0);
-  }
-  if (rest && rest.length) yield rest;
-}
-
 async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   let fh;
   try {
@@ -92,22 +73,41 @@ async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   }
 }
 
+const NL = 0x0a;
+const FROM_AFTER_NL = Buffer.from('\nFrom ', 'latin1');
+
 /**
  * Split an mbox stream into messages as SpamAssassin does: everything before the first From_ line is
  * ignored; a message runs from its From_ line to the next one; `>From ` lines are left alone; a From_
  * line that is the very last line of the input yields no message (the scan loop stops at EOF before
  * recording it).
+ *
+ * Works on whole chunks: only lines that start with "From " are looked at (found with indexOf), and a
+ * message is gathered as slices of the chunks between its From_ lines; the incomplete last line of a
+ * chunk is carried into the next one.
  */
 export async function* splitMbox(chunks: AsyncIterable<Buffer>, opts: MboxOptions): AsyncGenerator<MboxMessage> {
   let parts: Buffer[] = [];
   let size = 0;
   let index = 0;
   let offset = 0; // of the current message's From_ line
-  let pos = 0; // running byte offset
+  let fromLen = 0; // length of the current message's From_ line
   let inMessage = false;
   let tooBig = false;
-  let pendingFromOnly = false; // the current message so far is only its From_ line
+  let base = 0; // stream offset of buf[0]
+  let carry: Buffer | null = null; // an incomplete line at the end of the previous chunk
 
+  const add = (bytes: Buffer): void => {
+    if (!inMessage || bytes.length === 0) return; // preamble
+    size += bytes.length;
+    if (tooBig) return;
+    if (opts.maxSize > 0 && size > opts.maxSize) {
+      tooBig = true;
+      parts = [];
+      return;
+    }
+    parts.push(bytes);
+  };
   const finish = (): MboxMessage | null => {
     if (!inMessage) return null;
     if (tooBig) {
@@ -116,33 +116,54 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer>, opts: MboxOption
     }
     return { raw: parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts, size), index, offset };
   };
+  const start = (at: number, lineLen: number): void => {
+    index += 1;
+    inMessage = true;
+    offset = at;
+    fromLen = lineLen;
+    parts = [];
+    size = 0;
+    tooBig = false;
+  };
 
-  for await (const line of lines(chunks)) {
-    if (isFromLine(line)) {
+  for await (const chunk of chunks) {
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = null;
+    const complete = buf.lastIndexOf(NL) + 1; // complete lines are buf[0, complete)
+    let seg = 0; // start of the bytes not yet added to the current message
+    // buf[0] always starts a line; the other candidates follow a "\n".
+    let lineStart = 0;
+    while (lineStart < complete) {
+      if (buf[lineStart] === 0x46 /* F */) {
+        const lineEnd = buf.indexOf(NL, lineStart) + 1;
+        const line = buf.subarray(lineStart, lineEnd);
+        if (isFromLine(line)) {
+          add(buf.subarray(seg, lineStart));
+          const done = finish();
+          if (done) yield done;
+          start(base + lineStart, line.length);
+          seg = lineStart;
+        }
+      }
+      const nl = buf.indexOf(FROM_AFTER_NL, lineStart);
+      if (nl < 0) break;
+      lineStart = nl + 1;
+    }
+    add(buf.subarray(seg, complete));
+    if (complete < buf.length) carry = buf.subarray(complete);
+    base += complete;
+  }
+  if (carry && carry.length) {
+    // The last line has no "\n".
+    if (isFromLine(carry)) {
+      add(Buffer.alloc(0));
       const done = finish();
       if (done) yield done;
-      index += 1;
-      inMessage = true;
-      offset = pos;
-      parts = [];
-      size = 0;
-      tooBig = false;
-      pendingFromOnly = true;
-    } else if (inMessage) {
-      pendingFromOnly = false;
+      start(base, carry.length);
     }
-    pos += line.length;
-    if (!inMessage) continue; // preamble
-    size += line.length;
-    if (tooBig) continue;
-    if (opts.maxSize > 0 && size > opts.maxSize) {
-      tooBig = true;
-      parts = [];
-      continue;
-    }
-    parts.push(line);
+    add(carry);
   }
-  if (inMessage && pendingFromOnly) return; // From_ line at EOF: SpamAssassin records no message
+  if (inMessage && size === fromLen) return; // From_ line at EOF: SpamAssassin records no message
   const done = finish();
   if (done) yield done;
 }
