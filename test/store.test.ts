@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenStore, type LearnRecord } from '../src/bayes/store.js';
 import { keyToHex } from '../src/bayes/hash.js';
+import { serializeDump } from '../src/bayes/dump.js';
 
 const rec = (msgid: string, keys: number[], atime = 1000, hdrMsgid: string | null = null): LearnRecord => ({ msgid, hdrMsgid, atime, keys: Float64Array.from(keys) });
 
@@ -123,4 +124,17 @@ test('random learn/relearn/forget sequences match a Map model (growth, collision
     n++;
   }
   assert.equal(n, m.t.size);
+  // The direct writer gives the bytes serializeDump gives for toDump().
+  const out = s.output();
+  assert.deepEqual([out.nspam, out.nham, out.tokens, out.seen], [d.nspam, d.nham, d.tokens.size, d.seen.size]);
+  assert.equal(out.bytes().toString('utf8'), serializeDump(d));
+});
+
+test('the direct dump writer prints counts, atime and keys as serializeDump does, edge values included', () => {
+  const s = new TokenStore();
+  s.learn(true, rec('a@sa_generated', [0, 2 ** 40 - 1, 9, 10, 2 ** 32], 0));
+  s.learn(false, rec('b@sa_generated', [9, 123456789], 1767225600));
+  s.learn(false, rec('c@sa_generated', [9], 4102444800));
+  assert.equal(s.output().bytes().toString('utf8'), serializeDump(s.toDump()));
+  assert.equal(new TokenStore().output().bytes().toString('utf8'), serializeDump(new TokenStore().toDump()));
 });

@@ -165,6 +165,20 @@ function collectKeys(text: string, upTo: number): string[] {
   return out;
 }
 
+/** A learner's result as the writer needs it: the counts, and the dump's bytes in serializeDump's order. */
+export interface DumpOutput {
+  nspam: number;
+  nham: number;
+  tokens: number;
+  seen: number;
+  bytes(): Buffer;
+}
+
+/** The DumpOutput of a dump held as a BayesDump (written as UTF-8, like any JS string written to a file). */
+export function dumpOutput(d: BayesDump): DumpOutput {
+  return { nspam: d.nspam, nham: d.nham, tokens: d.tokens.size, seen: d.seen.size, bytes: () => Buffer.from(serializeDump(d), 'utf8') };
+}
+
 /**
  * Write a dump in a fixed order (version, num_spam, num_nonspam, tokens by key, seen by id), so that the
  * same training gives the same bytes and two dumps can be compared with diff.

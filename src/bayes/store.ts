@@ -5,7 +5,7 @@
 // Compact layout: a token lives in a slot of parallel typed arrays (key split into low 32 and high 8
 // bits, spam, ham, atime); an open-addressing index (linear probing, backward-shift deletion) maps the
 // 40-bit key to its slot. No per-token JS object or heap number: about 40 bytes per token.
-import type { BayesDump, SeenFlag } from './dump.js';
+import { VERSION_LINE, type BayesDump, type DumpOutput, type SeenFlag } from './dump.js';
 import { keyToHex } from './hash.js';
 
 /** Initial slot capacity; slots grow by doubling. */
@@ -14,6 +14,28 @@ const INITIAL_SLOTS = 1 << 14;
 const INDEX_SPARSITY = 2;
 /** 2^32: splits a 40-bit key into its low 32 bits and high 8 bits. */
 const TWO32 = 4294967296;
+/** Longest t line: "t", 3 tabs, 2 counts (<= 10 digits), atime (<= 22 characters as JS prints it), 10 hex digits, "\n". */
+const MAX_T_LINE_BYTES = 1 + 4 + 10 + 10 + 22 + 10 + 1;
+const HEX: readonly number[] = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+
+/** Decimal digits of a non-negative safe integer at buf[p]; returns the end. */
+function writeDigits(buf: Buffer, p: number, x: number): number {
+  let len = 1;
+  for (let t = x; t >= 10; t = Math.floor(t / 10)) len++;
+  let q = p + len;
+  do {
+    buf[--q] = 0x30 + (x % 10);
+    x = Math.floor(x / 10);
+  } while (x > 0);
+  return p + len;
+}
+
+/** A number as a JS template literal prints it (counts and atime are whole and non-negative in practice). */
+function writeNumber(buf: Buffer, p: number, x: number): number {
+  if (Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER) return writeDigits(buf, p, x);
+  return p + buf.write(String(x), p, 'latin1');
+}
+
 /** Marks an empty index entry (slot numbers are stored + 1). */
 const EMPTY = 0;
 
@@ -221,6 +243,51 @@ export class TokenStore {
       if (this.spam[s] === 0 && this.ham[s] === 0) continue; // free slot
       yield [this.keyHi[s]! * TWO32 + this.keyLo[s]!, this.spam[s]!, this.ham[s]!, this.atime[s]!];
     }
+  }
+
+  /**
+   * The dump as serializeDump(toDump()) writes it, straight from the slot arrays: keys sorted as numbers
+   * (ten fixed-width lowercase hex digits sort the same way), lines written into one buffer. No per-token
+   * string or object, which for 500k tokens saves about a second and 150 MB.
+   */
+  output(): DumpOutput {
+    return { nspam: this.nspam, nham: this.nham, tokens: this.live, seen: this.seen.size, bytes: () => this.serialize() };
+  }
+
+  private serialize(): Buffer {
+    const keys = new Float64Array(this.live);
+    let n = 0;
+    for (let s = 0; s < this.used; s++) {
+      if (this.spam[s] === 0 && this.ham[s] === 0) continue; // free slot
+      keys[n++] = this.keyHi[s]! * TWO32 + this.keyLo[s]!;
+    }
+    keys.sort();
+    const ids = [...this.seen.keys()].sort();
+    const head = `${VERSION_LINE}\nv\t${this.nspam}\tnum_spam\nv\t${this.nham}\tnum_nonspam\n`;
+    let size = Buffer.byteLength(head) + n * MAX_T_LINE_BYTES;
+    for (const id of ids) size += Buffer.byteLength(id) + 5;
+    const buf = Buffer.allocUnsafe(size);
+    let p = buf.write(head, 0, 'utf8');
+    for (let k = 0; k < n; k++) {
+      const key = keys[k]!;
+      const hi = Math.floor(key / TWO32);
+      const lo = key >>> 0;
+      const s = this.index[this.find(lo, hi)]! - 1;
+      buf[p++] = 0x74; // t
+      buf[p++] = 0x09;
+      p = writeDigits(buf, p, this.spam[s]!);
+      buf[p++] = 0x09;
+      p = writeDigits(buf, p, this.ham[s]!);
+      buf[p++] = 0x09;
+      p = writeNumber(buf, p, this.atime[s]!);
+      buf[p++] = 0x09;
+      buf[p++] = HEX[hi >>> 4]!;
+      buf[p++] = HEX[hi & 15]!;
+      for (let sh = 28; sh >= 0; sh -= 4) buf[p++] = HEX[(lo >>> sh) & 15]!;
+      buf[p++] = 0x0a;
+    }
+    for (const id of ids) p += buf.write(`s\t${this.seen.get(id)}\t${id}\n`, p, 'utf8');
+    return buf.subarray(0, p);
   }
 
   toDump(): BayesDump {

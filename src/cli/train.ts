@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SaTrainError } from '../errors.js';
-import { serializeDump, validateDump } from '../bayes/dump.js';
+import { validateDump } from '../bayes/dump.js';
 import { listClass, readClass, listingBytes, type ClassListing, type IgnoredEntry } from '../sources/training-set.js';
 import { selectClass, emptySelectStats, type SelectStats } from '../sources/select.js';
 import type { MessageClass, SourceMessage } from '../sources/types.js';
@@ -345,11 +345,11 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
     warn(`ham (${dump.nham}) is much smaller than spam (${dump.nspam}): train at least as much ham as spam, or the filter leans to false positives`);
   }
 
-  const text = serializeDump(dump);
-  await writeFileAtomic(output, text, () => {
-    const v = validateDump(text);
-    if (v.nspam !== dump.nspam || v.nham !== dump.nham || v.tokens !== dump.tokens.size || v.seen !== dump.seen.size) {
-      throw new SaTrainError('DUMP_INVALID', `the written dump does not match what was learned (${v.tokens} token lines for ${dump.tokens.size} tokens)`);
+  const bytes = dump.bytes();
+  await writeFileAtomic(output, bytes, () => {
+    const v = validateDump(bytes.toString('latin1'));
+    if (v.nspam !== dump.nspam || v.nham !== dump.nham || v.tokens !== dump.tokens || v.seen !== dump.seen) {
+      throw new SaTrainError('DUMP_INVALID', `the written dump does not match what was learned (${v.tokens} token lines for ${dump.tokens} tokens)`);
     }
   });
   // --- IMAP feedback source (issue 9): only now that the dump is written are the reports moved ---
@@ -373,7 +373,7 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
     seconds: Math.round((Date.now() - started) / 100) / 10,
     nspam: dump.nspam,
     nham: dump.nham,
-    tokens: dump.tokens.size,
+    tokens: dump.tokens,
     spam: summarize('spam'),
     ham: summarize('ham'),
     ignored,

@@ -1,6 +1,6 @@
 // The interface both engines implement: messages in (all spam, then all ham, as sa-learn processes
 // them), a dump out.
-import type { BayesDump } from '../bayes/dump.js';
+import type { DumpOutput } from '../bayes/dump.js';
 import type { SourceMessage } from '../sources/types.js';
 
 export type EngineName = 'native' | 'spamassassin';
@@ -29,7 +29,7 @@ export interface LearnCounts {
 }
 
 export interface LearnResult {
-  dump: BayesDump;
+  dump: DumpOutput;
   spam: LearnCounts;
   ham: LearnCounts;
 }

@@ -34,7 +34,7 @@ export class NativeEngine implements Engine {
     if (jobs === 1 && !this.opts.analyzer) await learnInThread(input, now, apply);
     else await analyzeInOrder(allMessages(input), { jobs, now, signal: input.signal, analyzer: this.opts.analyzer }, apply);
     if (input.signal?.aborted) throw new SaTrainError('INTERRUPTED', 'interrupted');
-    return { dump: store.toDump(), spam: counts.spam, ham: counts.ham };
+    return { dump: store.output(), spam: counts.spam, ham: counts.ham };
   }
 }
 

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SaTrainError } from '../errors.js';
-import { parseDump, mergeDumps, serializeDump, type BayesDump } from '../bayes/dump.js';
+import { parseDump, mergeDumps, serializeDump, dumpOutput, type BayesDump } from '../bayes/dump.js';
 import type { Engine, LearnInput, LearnResult, LearnCounts } from './engine.js';
 import type { MessageClass, SourceMessage } from '../sources/types.js';
 import { isolate, findSaLearn, findLibfaketime, type Isolation } from './spamassassin/isolation.js';
@@ -147,7 +147,7 @@ export class SpamAssassinEngine implements Engine {
       }
       dump = await this.backup(iso, final, input, children);
     }
-    return { dump, spam: counts.spam, ham: counts.ham };
+    return { dump: dumpOutput(dump), spam: counts.spam, ham: counts.ham };
   }
 
   private async learnList(
