@@ -137,6 +137,21 @@ test('fast path: byte lines tokenize as the regex port does (random lines, every
   }
 });
 
+test('fast path: ASCII-only character strings tokenize as the regex port does with Unicode rules', () => {
+  const r = rng(12);
+  const ascii = PIECES.filter((p) => !/[^\x00-\x7f]/.test(p));
+  const prefixes = ['', 'I*:', 'H*x:'];
+  for (let n = 0; n < 20000; n++) {
+    let line = '';
+    const parts = 1 + Math.floor(r() * 25);
+    for (let i = 0; i < parts; i++) line += ascii[Math.floor(r() * ascii.length)]!;
+    const region = Math.floor(r() * 3) as Region;
+    const prefix = prefixes[Math.floor(r() * prefixes.length)]!;
+    const text = { s: line, chars: true };
+    assert.deepEqual(tokenizeLine(text, prefix, region), tokenizeLineRegex(text, prefix, region), JSON.stringify([line, region]));
+  }
+});
+
 test('fast path: corpus lines and headers tokenize as the regex port does', async (t) => {
   const file = '/work/shared/corpora/spamassassin-2002/spam/spam_2.mbox';
   if (!existsSync(file)) return t.skip('shared corpus not present: ' + file);

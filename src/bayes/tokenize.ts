@@ -97,10 +97,14 @@ export function tokenizeLine(text: PerlStr | string, prefix: string, region: Reg
   return out;
 }
 
-/** tokenizeLine, appending to `out`: the byte-string fast path, or the regex port for character strings. */
+/**
+ * tokenizeLine, appending to `out`: the byte-string fast path, or the regex port for character strings.
+ * A character string made of ASCII only takes the fast path too: Perl's Unicode rules differ from its
+ * byte rules only on characters >= U+0080 (\w, \s, lc, and step 1's high-byte classes).
+ */
 function tokenizeLineInto(text: PerlStr | string, prefix: string, region: Region, out: string[]): void {
   if (typeof text === 'string') tokenizeBytesInto(text, prefix, region, out);
-  else if (!text.chars) tokenizeBytesInto(text.s, prefix, region, out);
+  else if (!text.chars || !HAS_HIGH_RE.test(text.s)) tokenizeBytesInto(text.s, prefix, region, out);
   else tokenizeLineRegexInto(text.s, true, prefix, region, out);
 }
 
