@@ -61,27 +61,57 @@ function specOf(name: string): TableSpec | undefined {
   return SBCS[name] ?? CJK[name];
 }
 
-/** One code point as a number; a sequence of several as its string. */
-type Entry = number | string;
-
-/** Number for a string holding exactly one code point, else the string itself. */
-function entryOf(s: string): Entry {
-  const cp = s.codePointAt(0)!;
-  return s.length === (cp > 0xffff ? 2 : 1) ? cp : s;
+/** A table being built: the arrays of Table, values >= 0 code points, <= -2 indexes into `multi`. */
+interface Acc {
+  one: Int32Array;
+  two: Int32Array | null;
+  three: Map<number, number> | null;
+  multi: string[];
 }
 
-/** Every sequence of a table (bases first, in Map insertion order) with what it decodes to. */
-function entries(name: string): Map<number, Entry> {
+function put(acc: Acc, key: number, val: number): void {
+  const len = Math.floor(key / K);
+  const v = key % K;
+  if (len === 1) acc.one[v] = val;
+  else if (len === 2) (acc.two ??= new Int32Array(65536).fill(UNMAPPED))[v] = val;
+  else (acc.three ??= new Map()).set(v, val);
+}
+
+function unput(acc: Acc, key: number): void {
+  const len = Math.floor(key / K);
+  const v = key % K;
+  if (len === 1) acc.one[v] = UNMAPPED;
+  else if (len === 2) {
+    if (acc.two) acc.two[v] = UNMAPPED;
+  } else acc.three?.delete(v);
+}
+
+/** A multi-code-point sequence as a value of `acc`. */
+function multiVal(acc: Acc, s: string): number {
+  acc.multi.push(s);
+  return -2 - (acc.multi.length - 1);
+}
+
+/**
+ * Build a table from its spec, straight into typed arrays: the bases' finished tables (built once and
+ * cached) with their keys transformed, minus `del`, then the segments and multi-character entries.
+ * Same mapping as applying the spec to a map of every sequence, without one.
+ */
+function build(name: string): Table {
   const spec = specOf(name);
   if (!spec) throw new Error(`no table ${name}`);
-  const m = new Map<number, Entry>();
+  const acc: Acc = { one: new Int32Array(256).fill(UNMAPPED), two: null, three: null, multi: [] };
   for (const [b, xform, prefix] of spec.bases ?? []) {
-    for (const [k, v] of entries(b)) {
-      const nk = xformKey(k, xform, prefix);
-      if (nk >= 0) m.set(nk, v);
-    }
+    const base = getTable(b);
+    const copy = (key: number, val: number): void => {
+      const nk = xformKey(key, xform, prefix);
+      if (nk >= 0) put(acc, nk, val <= -2 ? multiVal(acc, base.multi[-2 - val]!) : val);
+    };
+    for (let v = 0; v < 256; v++) if (base.one[v] !== UNMAPPED) copy(K + v, base.one[v]!);
+    if (base.two) for (let v = 0; v < 65536; v++) if (base.two[v] !== UNMAPPED) copy(2 * K + v, base.two[v]!);
+    if (base.three) for (const [v, val] of base.three) copy(3 * K + v, val);
   }
-  for (const k of spec.del ?? []) m.delete(k);
+  for (const k of spec.del ?? []) unput(acc, k);
   const segs = spec.segs;
   for (let i = 0; i < segs.length;) {
     const start = segs[i] as number;
@@ -91,44 +121,28 @@ function entries(name: string): Map<number, Entry> {
       let n = 0;
       for (let j = 0; j < next.length;) {
         const cp = next.codePointAt(j)!;
-        m.set(start + n++, cp);
+        put(acc, start + n++, cp);
         j += cp > 0xffff ? 2 : 1;
       }
       i += 2;
     } else {
       const first = segs[i + 2] as number;
-      for (let n = 0; n < -next; n++) m.set(start + n, first + n);
+      for (let n = 0; n < -next; n++) put(acc, start + n, first + n);
       i += 3;
     }
   }
-  for (const [k, v] of Object.entries(spec.multi ?? {})) m.set(Number(k), entryOf(v));
-  return m;
-}
-
-function build(name: string): Table {
-  const one = new Int32Array(256).fill(UNMAPPED);
+  for (const [k, v] of Object.entries(spec.multi ?? {})) {
+    const cp = v.codePointAt(0)!;
+    put(acc, Number(k), v.length === (cp > 0xffff ? 2 : 1) ? cp : multiVal(acc, v));
+  }
+  // Lead bytes announce the length of their sequences; pre2 marks the prefixes of three-byte ones.
   const lead = new Uint8Array(256);
-  let two: Int32Array | null = null;
+  const { one, two, three, multi } = acc;
   let pre2: Uint8Array | null = null;
-  let three: Map<number, number> | null = null;
-  const multi: string[] = [];
-  const val = (e: Entry): number => {
-    if (typeof e === 'number') return e;
-    multi.push(e);
-    return -2 - (multi.length - 1);
-  };
-  for (const [k, e] of entries(name)) {
-    const len = Math.floor(k / K);
-    const v = k % K;
-    if (len === 1) one[v] = val(e);
-    else if (len === 2) {
-      two ??= new Int32Array(65536).fill(UNMAPPED);
-      two[v] = val(e);
-      lead[v >> 8] = 2;
-    } else {
-      three ??= new Map();
-      pre2 ??= new Uint8Array(65536);
-      three.set(v, val(e));
+  if (two) for (let v = 0; v < 65536; v++) if (two[v] !== UNMAPPED) lead[v >> 8] = 2;
+  if (three) {
+    pre2 = new Uint8Array(65536);
+    for (const v of three.keys()) {
       pre2[v >> 8] = 1;
       lead[v >> 16] = 3;
     }
