@@ -29,6 +29,8 @@ const USAGE = `usage: npm run bench -- [options]
   --jobs N         workers for both engines in the comparison (default: CPUs = ${availableParallelism()})
   --no-sa          skip sa-learn
   --no-full        skip the full-corpus runs
+  --full-sa        also compare with sa-learn on both full shared corpora together (9,046 messages;
+                   sa-learn takes about 100 s there)
   --update-docs    write the tables into docs/performance.md
 `;
 
@@ -79,6 +81,7 @@ async function main(): Promise<number> {
       jobs: { type: 'string', default: String(availableParallelism()) },
       'no-sa': { type: 'boolean', default: false },
       'no-full': { type: 'boolean', default: false },
+      'full-sa': { type: 'boolean', default: false },
       'update-docs': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -122,6 +125,11 @@ async function main(): Promise<number> {
     const modern = join(tmp, 'modern');
     const gm = generateModern(modern, Math.floor(n / 2));
     sets.push({ name: `generated modern HTML mail (${gm} msgs)`, dir: modern });
+    if (haveCorpora && values['full-sa']) {
+      const dir = join(tmp, 'full-all');
+      linkCorpora(corpora, CORPUS_NAMES, dir);
+      sets.push({ name: 'both full shared corpora', dir });
+    }
     const cmpRows: Row[] = [];
     for (const set of sets) {
       process.stderr.write(`bench: ${set.name}: native...\n`);
@@ -152,7 +160,7 @@ async function main(): Promise<number> {
       runs.push({ name: 'both corpora, 25% sample', names: CORPUS_NAMES, jobs: 2, extra: ['--sample', '0.25'] });
       runs.push({ name: 'both corpora', names: CORPUS_NAMES, jobs: 2, extra: [] });
       for (const r of runs) {
-        const dir = join(tmp, `full-${r.names.join('+')}`);
+        const dir = r.names.length === CORPUS_NAMES.length ? join(tmp, 'full-all') : join(tmp, `full-${r.names.join('+')}`);
         if (!existsSync(dir)) linkCorpora(corpora, r.names, dir);
         process.stderr.write(`bench: native --jobs ${r.jobs} on ${r.name}...\n`);
         const nat = await train('native', dir, join(tmp, 'full.dat'), r.jobs, r.extra);

@@ -227,7 +227,11 @@ function tokenizeBytesInto(s: string, prefix: string, region: Region, out: strin
   if (s.indexOf('..') !== -1) s = s.replace(DOTS_RE_B, '$1 $2 $3');
   if (s.indexOf('--') !== -1) s = s.replace(DASH_RE_B, '$1 $2 $3');
   const body = region === 1 || region === 2;
-  if (body) s = s.replace(TITLE_RE_B, titleOne);
+  // Title case can only start at an upper-case first byte or after ". " (the only \s left after step 1 is ' ').
+  if (body) {
+    const c0 = s.charCodeAt(0);
+    if ((c0 >= 0x41 && c0 <= 0x5a) || s.indexOf('. ') !== -1) s = s.replace(TITLE_RE_B, titleOne);
+  }
 
   const n = s.length;
   let i = 0;
