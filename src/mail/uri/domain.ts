@@ -107,6 +107,9 @@ const IP_ADDRESS =
   `(?:${H}:){3}(?::${H}){1,4}|(?:${H}:){4}(?::${H}){1,3}|(?:${H}:){5}(?::${H}){1,2}|(?:${H}:){6}:${H}|::)` +
   `(?![a-f0-9:]))`;
 export const IS_IP_ADDRESS = new RegExp(`^${IP_ADDRESS}(?=\\n?$)`, 'i');
+/** What every IS_IP_ADDRESS match is made of (hex digits, ':' and '.', after an optional "IPv6:"): a
+ *  cheap test first, so that the big regex runs (and compiles) only on such hosts. */
+const IP_SHAPED = /^(?:ipv6:)?[0-9a-f:.]+\n?$/i;
 
 const PRINTABLE_ESCAPE = /%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/;
 
@@ -137,7 +140,7 @@ export function uriToDomain(uriIn: PerlStr): UriDomain | undefined {
   if (PRINTABLE_ESCAPE.test(uri)) return undefined;
   const host = idnToAscii({ s: uri, chars: uriIn.chars });
   let domain = host;
-  if (!IS_IP_ADDRESS.test(host)) {
+  if (!(IP_SHAPED.test(host) && IS_IP_ADDRESS.test(host))) {
     if (!isFqdnValid(host, true)) return undefined;
     if (!isDomainValid(host, true)) return undefined;
     domain = trimDomain(host, true);

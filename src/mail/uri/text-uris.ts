@@ -118,6 +118,8 @@ export interface TextUri {
 }
 
 const TRAILING_PUNCT = /[-~!@#^&*()_+=:;'?,.]*$/;
+/** The characters of TRAILING_PUNCT: it only changes a string that ends in one. */
+const TRAILING_PUNCT_CHARS = "-~!@#^&*()_+=:;'?,.";
 const CLOSE_PAREN = /^([^(]*)\)[^\n]*$/;
 
 /**
@@ -136,8 +138,8 @@ function processMatch(m: TbirdMatch, seen: Set<string>, out: string[]): void {
   let rawuri = m[1] || m[2] || m[3] || '';
   const schost = m[4];
   const rawtype = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
-  rawuri = rawuri.replace(CLOSE_PAREN, '$1');
-  rawuri = rawuri.replace(TRAILING_PUNCT, '');
+  if (rawuri.includes(')')) rawuri = rawuri.replace(CLOSE_PAREN, '$1');
+  if (TRAILING_PUNCT_CHARS.includes(rawuri.charAt(rawuri.length - 1) || ' ')) rawuri = rawuri.replace(TRAILING_PUNCT, '');
   if (seen.has(rawuri)) return;
   seen.add(rawuri);
   if (rawtype === 'mail' && !rawuri.includes('@')) return;
