@@ -35,7 +35,7 @@ const TRAILING_DOTS = /\.+$/;
 export function isFqdnValid(host: PerlStr | string, isAscii: boolean): boolean {
   let h = toAsciiHost(host, isAscii);
   // Perl `\z`: only the very end
-  h = h.replace(TRAILING_DOTS, '');
+  if (h.charCodeAt(h.length - 1) === 0x2e) h = h.replace(TRAILING_DOTS, '');
   if (h.length > MAX_FQDN_LENGTH) return false;
   // Perl split drops trailing empty fields
   const labels = h.split('.');
@@ -67,7 +67,10 @@ export function isDomainValid(dom: PerlStr | string, isAscii: boolean): boolean 
 export function splitDomain(fqdn: PerlStr | string, isAscii: boolean): [string, string] {
   let domain = toAsciiHost(fqdn, isAscii);
   if (domain === '') return ['', domain];
-  domain = domain.replace(/\.+/g, '.').replace(/^\.+/, '').replace(/\.+$/, '');
+  // (each replacement needs "..", or a '.' first or last)
+  if (domain.includes('..') || domain.charCodeAt(0) === 0x2e || domain.charCodeAt(domain.length - 1) === 0x2e) {
+    domain = domain.replace(/\.+/g, '.').replace(/^\.+/, '').replace(/\.+$/, '');
+  }
   const parts = domain.split('.');
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   const hostname: string[] = [];
@@ -134,10 +137,11 @@ export function uriToDomain(uriIn: PerlStr): UriDomain | undefined {
   } else {
     uri = uri.replace(/^[a-z]+:\/{0,2}/, '');
     uri = uri.replace(/[/?#][\s\S]*/, '');
-    uri = uri.replace(/^[^/]*@/, '');
-    uri = uri.replace(/:\d*(?=\n?$)/, '');
+    // (the next two need an '@' and a ':', the escape test a '%')
+    if (uri.includes('@')) uri = uri.replace(/^[^/]*@/, '');
+    if (uri.includes(':')) uri = uri.replace(/:\d*(?=\n?$)/, '');
   }
-  if (PRINTABLE_ESCAPE.test(uri)) return undefined;
+  if (uri.includes('%') && PRINTABLE_ESCAPE.test(uri)) return undefined;
   const host = idnToAscii({ s: uri, chars: uriIn.chars });
   let domain = host;
   if (!(IP_SHAPED.test(host) && IS_IP_ADDRESS.test(host))) {
