@@ -14,6 +14,11 @@ const MAX_PORT_DIGITS = 5;
 /** `[^END_DELIM]{1,2048}`: path characters after the '/'. */
 const MAX_PATH = 2048;
 
+// The matcher (and text-uris.ts's scan for '.' + letter) relies on every TLD being a lowercase
+// [a-z][a-z0-9-]* run; a regenerated table that breaks this must not pass silently.
+if (!VALID_TLDS.every((t) => /^[a-z][a-z0-9-]*$/.test(t))) {
+  throw new Error('uri-tlds: a TLD not of the form [a-z][a-z0-9-]*');
+}
 const TLD_SET: ReadonlySet<string> = new Set(VALID_TLDS);
 const MAX_TLD_LENGTH = VALID_TLDS.reduce((m, t) => Math.max(m, t.length), 0);
 

@@ -44,7 +44,8 @@ const END_DELIM_PLUS_AT = `${END_DELIM_EMAIL}@`;
 export const SC_START_DELIM = `[!"#$&'()*+,/:;<=>?@\\[\\\\\\]^\`{|}~${SP}\\x1b\\xa0]`;
 
 const URI_KNOWN_SCHEME = `(?:(?:https?|ftp):\\/\\/|(?:www\\d{0,2}|ftp)\\.)[^${END_DELIM}]{1,2048}`;
-const URI_MAIL_SCHEME = `(?:mailto:[^${END_DELIM_EMAIL}]{1,2048}|[^${END_DELIM_PLUS_AT}]{1,251}@[^${END_DELIM_EMAIL}]{1,251})`;
+const URI_MAIL_SCHEME =
+  `(?:mailto:[^${END_DELIM_EMAIL}]{1,2048}|[^${END_DELIM_PLUS_AT}]{1,251}@[^${END_DELIM_EMAIL}]{1,251})`;
 
 function uriSchemeless(): string {
   const tlds = `(?<![a-zA-Z0-9-])${trieAlternation(VALID_TLDS)}(?!(?:[a-zA-Z0-9-]|\\.[a-zA-Z0-9]))`;

@@ -139,7 +139,8 @@ function processMatch(m: TbirdMatch, seen: Set<string>, out: string[]): void {
   const schost = m[4];
   const rawtype = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
   if (rawuri.includes(')')) rawuri = rawuri.replace(CLOSE_PAREN, '$1');
-  if (TRAILING_PUNCT_CHARS.includes(rawuri.charAt(rawuri.length - 1) || ' ')) rawuri = rawuri.replace(TRAILING_PUNCT, '');
+  const last = rawuri.charAt(rawuri.length - 1);
+  if (last !== '' && TRAILING_PUNCT_CHARS.includes(last)) rawuri = rawuri.replace(TRAILING_PUNCT, '');
   if (seen.has(rawuri)) return;
   seen.add(rawuri);
   if (rawtype === 'mail' && !rawuri.includes('@')) return;
