@@ -1,14 +1,16 @@
-// Tests for src/mail/uri/text-uris.ts: the skipping scan (eachTbirdMatch) finds exactly the matches of a
-// plain `while (/_tbirdurire/gi)` loop over the whole line.
+// Tests for src/mail/uri/text-uris.ts and schemeless.ts: the skipping scan (eachTbirdMatch: scheme and mail
+// alternatives as a regex, the schemeless one in code) finds exactly the matches of a plain
+// `while (/_tbirdurire/gi)` loop over the whole line (tbird-re.ts, with the TLD alternation).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { eachTbirdMatch, findTextUris, TBIRD_URI_RE_SOURCE, URI_HINT_REACH } from '../src/mail/uri/text-uris.js';
+import { eachTbirdMatch, findTextUris, URI_HINT_REACH } from '../src/mail/uri/text-uris.js';
+import { tbirdUriSource } from '../src/mail/uri/tbird-re.js';
 import { readMbox } from '../src/sources/mbox.js';
 import { parseForLearning } from '../src/mail/learner-input.js';
 import { renderBody } from '../src/mail/render.js';
 
-const FULL = new RegExp(TBIRD_URI_RE_SOURCE, 'gi');
+const FULL = new RegExp(tbirdUriSource(), 'gi');
 
 function plain(text: string): string[] {
   const out: string[] = [];
@@ -67,6 +69,24 @@ test('eachTbirdMatch: schemeless-only lines (the run-start scan) match as the pl
     let line = '';
     const parts = 1 + Math.floor(r() * 25);
     for (let i = 0; i < parts; i++) line += SCHEMELESS_PIECES[Math.floor(r() * SCHEMELESS_PIECES.length)]!;
+    assert.deepEqual(skipping(line), plain(line), JSON.stringify(line));
+  }
+});
+
+const TAIL_PIECES = [
+  'example.com', 'EXAMPLE.COM', 'Com', 'x.xn--p1ai', 'xn--p1ai', '.', '..', '.c', '.co', 'co.uk', ':', ':8', ':12345', ':123456',
+  '/', '/p', '//', '?', '#', '-', '_', '~', ' ', '\t', '\n', '\x0b', '\xa0', '\x1b', '\x1b(B', '\xe9', '\u212a', '\u017f', 'K',
+  's', '1', '.1', '.museum', 'www', 'www1.', 'ftp.', 'http://', 'mailto:', '@', '<', '>', '"', "'", '`', '{', '}', '[', ']', '|',
+  '(', ')', ',', '!', '%', '=', '+', '&', ';', '\\', '^', 'a'.repeat(250), 'b.'.repeat(130), '/' + 'p'.repeat(2046),
+  '/' + 'q'.repeat(2047), '/' + 'r'.repeat(2048), 'x.com-', 'y.com_', '.com.', '.com.a', '.com./',
+];
+
+test('eachTbirdMatch: the schemeless matcher (TLD set, port, path, limits) matches as the plain loop does', () => {
+  const r = rng(11);
+  for (let n = 0; n < 20000; n++) {
+    let line = '';
+    const parts = 1 + Math.floor(r() * 14);
+    for (let i = 0; i < parts; i++) line += TAIL_PIECES[Math.floor(r() * TAIL_PIECES.length)]!;
     assert.deepEqual(skipping(line), plain(line), JSON.stringify(line));
   }
 });

@@ -5,8 +5,8 @@ import { idnToAscii } from './idn.js';
 import { lc, SPACE_CHARS } from './perl-text.js';
 import { redirectTarget } from './redirectors.js';
 
-const TRIM_CHARS_START = new RegExp(`^[${SPACE_CHARS}]+`);
-const TRIM_CHARS_END = new RegExp(`[${SPACE_CHARS}]+$`);
+/** One character of Perl \s on a character string (tested for non-ASCII code units only). */
+const SPACE_CHAR = new RegExp(`[${SPACE_CHARS}]`);
 
 const ESCAPE_SPLIT = /(%[0-9a-fA-F]{2})/;
 const ESCAPE_KEEP = /(20|7f|[0189a-fA-F][0-9a-fA-F])/i;
@@ -95,12 +95,18 @@ function isSpaceByte(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
-/** s/^\s+//; s/\s+$// on a byte string. */
-function trimSpaceBytes(s: string): string {
+/** Perl \s on a character string: the bytes' \s plus Unicode White_Space (SPACE_CHARS). */
+function isSpaceChar(c: number): boolean {
+  return c < 0x80 ? isSpaceByte(c) : SPACE_CHAR.test(String.fromCharCode(c));
+}
+
+/** s/^\s+//; s/\s+$// on a byte string (`chars` false) or a character string. */
+function trimSpace(s: string, chars: boolean): string {
+  const isSpace = chars ? isSpaceChar : isSpaceByte;
   let a = 0;
   let b = s.length;
-  while (a < b && isSpaceByte(s.charCodeAt(a))) a++;
-  while (b > a && isSpaceByte(s.charCodeAt(b - 1))) b--;
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
@@ -148,9 +154,7 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
     const mk = (s: string): PerlStr => ({ s, chars });
     let uri = uris[i]!.s;
     if (uri.indexOf('\n') !== -1) uri = uri.replace(NL_G, '');
-    uri = chars
-      ? uri.replace(TRIM_CHARS_START, '').replace(TRIM_CHARS_END, '')
-      : trimSpaceBytes(uri);
+    uri = trimSpace(uri, chars);
     if (uri.indexOf('\r') !== -1) uri = uri.replace(CR_G, '');
     uris[i] = mk(uri);
 
@@ -235,14 +239,17 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
       nuris.push(mk(proto + host + rest));
     }
 
-    const ip = IP_CHUNKS.exec(host);
+    // IP_CHUNKS, HEX_HOST and DEC_HOST all need a digit first
+    const c0 = host.charCodeAt(0);
+    const digitFirst = c0 >= 0x30 && c0 <= 0x39;
+    const ip = digitFirst ? IP_CHUNKS.exec(host) : null;
     if (ip) {
       const chunks = [ip[1]!, ip[2]!, ip[3]!, ip[4]!].map(fixOctet);
       nuris.push(mk(proto + chunks.join('') + rest));
-    } else if (HEX_HOST.test(host)) {
+    } else if (digitFirst && HEX_HOST.test(host)) {
       const m = HEX_HOST_LOW.exec(host)!;
       nuris.push(mk(proto + decodeUlongToIp(String(parseInt(m[1]!, 16))) + rest));
-    } else if (DEC_HOST.test(host)) {
+    } else if (digitFirst && DEC_HOST.test(host)) {
       nuris.push(mk(proto + decodeUlongToIp(host) + rest));
     } else if (proto === 'http://' && auth === '' && nhost !== 'localhost' && port === '80') {
       const w = ONE_LABEL.exec(nhost);
@@ -251,10 +258,12 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
   }
   const seen = new Set<string>();
   const out: PerlStr[] = [];
-  for (const u of [...uris, ...nuris]) {
-    if (seen.has(u.s)) continue;
-    seen.add(u.s);
-    out.push(u);
+  for (const list of [uris, nuris]) {
+    for (const u of list) {
+      if (seen.has(u.s)) continue;
+      seen.add(u.s);
+      out.push(u);
+    }
   }
   return out;
 }

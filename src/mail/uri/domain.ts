@@ -35,7 +35,7 @@ const TRAILING_DOTS = /\.+$/;
 export function isFqdnValid(host: PerlStr | string, isAscii: boolean): boolean {
   let h = toAsciiHost(host, isAscii);
   // Perl `\z`: only the very end
-  h = h.replace(TRAILING_DOTS, '');
+  if (h.charCodeAt(h.length - 1) === 0x2e) h = h.replace(TRAILING_DOTS, '');
   if (h.length > MAX_FQDN_LENGTH) return false;
   // Perl split drops trailing empty fields
   const labels = h.split('.');
@@ -67,7 +67,10 @@ export function isDomainValid(dom: PerlStr | string, isAscii: boolean): boolean 
 export function splitDomain(fqdn: PerlStr | string, isAscii: boolean): [string, string] {
   let domain = toAsciiHost(fqdn, isAscii);
   if (domain === '') return ['', domain];
-  domain = domain.replace(/\.+/g, '.').replace(/^\.+/, '').replace(/\.+$/, '');
+  // (each replacement needs "..", or a '.' first or last)
+  if (domain.includes('..') || domain.charCodeAt(0) === 0x2e || domain.charCodeAt(domain.length - 1) === 0x2e) {
+    domain = domain.replace(/\.+/g, '.').replace(/^\.+/, '').replace(/\.+$/, '');
+  }
   const parts = domain.split('.');
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   const hostname: string[] = [];
@@ -107,6 +110,9 @@ const IP_ADDRESS =
   `(?:${H}:){3}(?::${H}){1,4}|(?:${H}:){4}(?::${H}){1,3}|(?:${H}:){5}(?::${H}){1,2}|(?:${H}:){6}:${H}|::)` +
   `(?![a-f0-9:]))`;
 export const IS_IP_ADDRESS = new RegExp(`^${IP_ADDRESS}(?=\\n?$)`, 'i');
+/** What every IS_IP_ADDRESS match is made of (hex digits, ':' and '.', after an optional "IPv6:"): a
+ *  cheap test first, so that the big regex runs (and compiles) only on such hosts. */
+const IP_SHAPED = /^(?:ipv6:)?[0-9a-f:.]+\n?$/i;
 
 const PRINTABLE_ESCAPE = /%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/;
 
@@ -131,13 +137,14 @@ export function uriToDomain(uriIn: PerlStr): UriDomain | undefined {
   } else {
     uri = uri.replace(/^[a-z]+:\/{0,2}/, '');
     uri = uri.replace(/[/?#][\s\S]*/, '');
-    uri = uri.replace(/^[^/]*@/, '');
-    uri = uri.replace(/:\d*(?=\n?$)/, '');
+    // (the next two need an '@' and a ':', the escape test a '%')
+    if (uri.includes('@')) uri = uri.replace(/^[^/]*@/, '');
+    if (uri.includes(':')) uri = uri.replace(/:\d*(?=\n?$)/, '');
   }
-  if (PRINTABLE_ESCAPE.test(uri)) return undefined;
+  if (uri.includes('%') && PRINTABLE_ESCAPE.test(uri)) return undefined;
   const host = idnToAscii({ s: uri, chars: uriIn.chars });
   let domain = host;
-  if (!IS_IP_ADDRESS.test(host)) {
+  if (!(IP_SHAPED.test(host) && IS_IP_ADDRESS.test(host))) {
     if (!isFqdnValid(host, true)) return undefined;
     if (!isDomainValid(host, true)) return undefined;
     domain = trimDomain(host, true);

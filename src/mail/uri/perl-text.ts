@@ -10,9 +10,10 @@ export const SPACE_CHARS = '\\t\\n\\x0B\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\
 const HAS_UPPER_ASCII = /[A-Z]/;
 const UPPER_ASCII = /[A-Z]+/g;
 
-/** lc on a byte string: ASCII letters only. */
+/** lc on a byte string: ASCII letters only (String#toLowerCase does just that on an ASCII string). */
 export function lcBytes(s: string): string {
-  return HAS_UPPER_ASCII.test(s) ? s.replace(UPPER_ASCII, (m) => m.toLowerCase()) : s;
+  if (!HAS_UPPER_ASCII.test(s)) return s;
+  return NON_ASCII.test(s) ? s.replace(UPPER_ASCII, (m) => m.toLowerCase()) : s.toLowerCase();
 }
 
 // eslint-disable-next-line no-control-regex

@@ -1,75 +1,26 @@
 // Mirrors Mail::SpamAssassin::PerMsgStatus::_tbirdurire and _process_text_uri_list (PerMsgStatus.pm): the
 // Thunderbird-like scan of the rendered body lines (UTF-8 octets, so the regex works on bytes) for URIs.
-import { VALID_TLDS } from '../../data/uri-tlds.js';
 import { isDomainValid, isFqdnValid } from './domain.js';
 import { urlEncode } from './canonicalize.js';
+import { isHostChar, schemelessAt } from './schemeless.js';
+import { tbirdUriSource } from './tbird-re.js';
 
-/** Builds a regex alternation of words as a trie (same matches as a flat alternation when followed by a
- *  lookahead that only one candidate per position can pass, as SpamAssassin's TLD pattern is). */
-export function trieAlternation(words: readonly string[]): string {
-  interface Node {
-    end: boolean;
-    kids: Map<string, Node>;
-  }
-  const root: Node = { end: false, kids: new Map() };
-  for (const w of words) {
-    let n = root;
-    for (const ch of w) {
-      let k = n.kids.get(ch);
-      if (!k) {
-        k = { end: false, kids: new Map() };
-        n.kids.set(ch, k);
-      }
-      n = k;
-    }
-    n.end = true;
-  }
-  const esc = (c: string): string => (/[a-z0-9]/i.test(c) ? c : '\\' + c);
-  const emit = (n: Node): string => {
-    const alts = [...n.kids.keys()].sort().map((c) => esc(c) + emit(n.kids.get(c)!));
-    if (alts.length === 0) return '';
-    const body = alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
-    if (!n.end) return body;
-    return alts.length === 1 && alts[0]!.length === 1 ? `${body}?` : `(?:${body})?`;
-  };
-  return `(?:${emit(root)})`;
+/** A _tbirdurire match: [0] the match, [1] scheme, [2] mail, [3] schemeless and [4] its host (groups). */
+export interface TbirdMatch {
+  readonly index: number;
+  readonly 0: string;
+  readonly 1?: string | undefined;
+  readonly 2?: string | undefined;
+  readonly 3?: string | undefined;
+  readonly 4?: string | undefined;
 }
 
-// Character classes of _tbirdurire on byte strings (\s = [\t\n\x0B\f\r ]).
-const SP = '\\t\\n\\x0B\\f\\r ';
-const START_DELIM = `><"'\`,{\\[(|${SP}\\x1b\\xa0`;
-const END_DELIM = `><"\`}\\]{\\[|${SP}\\x1b\\xa0`;
-const END_DELIM_EMAIL = `${END_DELIM},('\\x80-\\xff`;
-const END_DELIM_PLUS_AT = `${END_DELIM_EMAIL}@`;
-const SC_START_DELIM = `[!"#$&'()*+,/:;<=>?@\\[\\\\\\]^\`{|}~${SP}\\x1b\\xa0]`;
-
-const TLDS_RE = `(?<![a-zA-Z0-9-])${trieAlternation(VALID_TLDS)}(?!(?:[a-zA-Z0-9-]|\\.[a-zA-Z0-9]))`;
-const URI_SCHEMELESS = `([a-z\\d][a-z\\d._-]{0,251}\\.${TLDS_RE})\\.?(?::\\d{1,5})?(?:\\/[^${END_DELIM}]{1,2048})?`;
-const URI_KNOWN_SCHEME = `(?:(?:https?|ftp):\\/\\/|(?:www\\d{0,2}|ftp)\\.)[^${END_DELIM}]{1,2048}`;
-const URI_MAIL_SCHEME = `(?:mailto:[^${END_DELIM_EMAIL}]{1,2048}|[^${END_DELIM_PLUS_AT}]{1,251}@[^${END_DELIM_EMAIL}]{1,251})`;
-
-/**
- * The _tbirdurire source (use with flags 'gi'). Groups: 1 scheme, 2 mail, 3 schemeless, 4 schemeless host.
- * `withMail: false` leaves out the mail alternative (it needs an '@' or "mailto:": same matches on lines
- * without either),
- * `withScheme: false` the scheme alternative (it needs "://", "www" or "ftp."); groups keep their numbers.
- */
-export function tbirdUriSource(withScheme = true, withMail = true): string {
-  const never = '(?!)';
-  return (
-    `(?:\\b|(?<=\\x1b\\([^\\n])|(?<=[${START_DELIM}]))` +
-    `(?:(?:(${withScheme ? URI_KNOWN_SCHEME : never})(?=(?:[${END_DELIM}]|$)))|` +
-    `(?:(${withMail ? URI_MAIL_SCHEME : never})(?=(?:[${END_DELIM_EMAIL}]|$)))|` +
-    `(?:(?:^|(?<=${SC_START_DELIM}))(${URI_SCHEMELESS})(?=(?:[${END_DELIM}]|$))))`
-  );
-}
-export const TBIRD_URI_RE_SOURCE = tbirdUriSource();
-// Index: (withScheme ? 2 : 0) + (withMail ? 1 : 0).
-const TBIRD_VARIANTS: readonly RegExp[] = [
-  new RegExp(tbirdUriSource(false, false), 'gi'),
-  new RegExp(tbirdUriSource(false, true), 'gi'),
-  new RegExp(tbirdUriSource(true, false), 'gi'),
-  new RegExp(tbirdUriSource(true, true), 'gi'),
+// The scheme and mail alternatives as a regex, by (withScheme ? 2 : 0) + (withMail ? 1 : 0) - 1: a line
+// without "://", "www" or "ftp." cannot match the first, one without '@' or "mailto:" the second.
+const AB_VARIANTS: readonly RegExp[] = [
+  new RegExp(tbirdUriSource(false, true, false), 'gi'),
+  new RegExp(tbirdUriSource(true, false, false), 'gi'),
+  new RegExp(tbirdUriSource(true, true, false), 'gi'),
 ];
 const HAS_SCHEME_HINT = /:\/\/|www|ftp\./i;
 const HAS_MAIL_HINT = /@|mailto:/i;
@@ -79,13 +30,86 @@ const HAS_MAIL_HINT = /@|mailto:/i;
  * ("://" at most 5 in, or "www" / "ftp." / "mailto:" at the start), a mail address's '@' (at most 251
  * in) or the dot before a schemeless host's TLD (at most 252 in; every TLD starts with a letter, and
  * /i without `u` folds no non-ASCII character to an ASCII letter). So a line without one has no match,
- * and no match starts more than URI_HINT_REACH characters before the next one: the scan can skip ahead.
+ * and no scheme or mail match starts more than URI_HINT_REACH characters before the next scheme or mail
+ * hint (AB_HINT_G): the regex scan can skip ahead.
  */
-const URI_HINT_G = /\.[a-z]|@|:\/\/|www|ftp\.|mailto:/gi;
+const URI_HINT = /\.[a-z]|@|:\/\/|www|ftp\.|mailto:/i;
+const AB_HINT_G = /@|:\/\/|www|ftp\.|mailto:/gi;
 /** Upper bound of the distance from a match's start to its hint's start (252, with a margin). */
 export const URI_HINT_REACH = 256;
 /** The longest hint ("mailto:"): a hint that ends at i starts at i - 7 or later. */
 const URI_HINT_LONGEST = 7;
+
+/** The first scheme or mail match starting at `at` or later (the regex skips to near the next hint). */
+function nextAbMatch(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  const hint = AB_HINT_G;
+  hint.lastIndex = at;
+  if (!hint.test(text)) return null;
+  const from = hint.lastIndex - URI_HINT_LONGEST - URI_HINT_REACH;
+  re.lastIndex = from > at ? from : at;
+  return re.exec(text);
+}
+
+const DOT_LETTER_G = /\.[a-z]/gi;
+/** A run of host characters ([a-z\d._-] under /i), from lastIndex. */
+const HOST_CHARS_Y = /[a-z\d._-]*/iy;
+/** `[a-z\d][a-z\d._-]{0,251}\.`: the dot before the TLD is at most this far after the match start. */
+const MAX_TLD_DOT_OFFSET = 252;
+
+/**
+ * The first schemeless match starting at `at` or later. Its host `[a-z\d][a-z\d._-]{0,251}\.TLD` must
+ * be preceded by ^ or a delimiter that is not a host character, so a match starts exactly at the
+ * beginning of a maximal run of host characters holding a '.' + letter (every TLD starts with a letter)
+ * at most MAX_TLD_DOT_OFFSET before it; each such run start is tried once, the rest of the line never.
+ */
+function nextSchemelessMatch(text: string, from: number): TbirdMatch | null {
+  const dot = DOT_LETTER_G;
+  let at = from;
+  for (;;) {
+    dot.lastIndex = at;
+    if (!dot.test(text)) return null;
+    const h = dot.lastIndex - 2; // the '.'
+    const floor = Math.max(at, h - MAX_TLD_DOT_OFFSET);
+    let start = h;
+    while (start > floor && isHostChar(text.charCodeAt(start - 1))) start--;
+    HOST_CHARS_Y.lastIndex = h;
+    HOST_CHARS_Y.test(text);
+    const runEnd = HOST_CHARS_Y.lastIndex;
+    // a run starting before `floor` starts before `at` or cannot reach h (nor an earlier '.' + letter)
+    if (start === 0 || !isHostChar(text.charCodeAt(start - 1))) {
+      const m = schemelessAt(text, start, runEnd);
+      if (m !== null) {
+        const all = text.slice(start, m.end);
+        return { index: start, 0: all, 1: undefined, 2: undefined, 3: all, 4: text.slice(start, m.hostEnd) };
+      }
+    }
+    at = runEnd; // no match starts inside this run
+  }
+}
+
+/**
+ * The _tbirdurire matches of one line, in order (as a `while (/.../gi)` loop finds them): the leftmost
+ * of the next scheme-or-mail match (regex) and the next schemeless match (code); at the same position
+ * the regex's earlier alternatives win. A match at a position does not depend on where the search
+ * started (the lookbehinds see the whole line), so a next match found earlier stays valid until the
+ * scan passes it. `onMatch` must not use the module's regexes.
+ */
+export function eachTbirdMatch(text: string, onMatch: (m: TbirdMatch) => void): void {
+  if (!URI_HINT.test(text)) return;
+  const variant = (HAS_SCHEME_HINT.test(text) ? 2 : 0) + (HAS_MAIL_HINT.test(text) ? 1 : 0);
+  const re = variant === 0 ? null : AB_VARIANTS[variant - 1]!;
+  let ab: TbirdMatch | null | undefined = re === null ? null : undefined; // undefined: not searched yet
+  let sc: TbirdMatch | null | undefined;
+  let at = 0;
+  for (;;) {
+    if (ab === undefined || (ab !== null && ab.index < at)) ab = nextAbMatch(re!, text, at);
+    if (sc === undefined || (sc !== null && sc.index < at)) sc = nextSchemelessMatch(text, at);
+    const m = ab !== null && (sc === null || ab.index <= sc.index) ? ab : sc;
+    if (m === null) return;
+    at = m.index + m[0].length;
+    onMatch(m);
+  }
+}
 
 /** A URI found in the text and what add_uri_detail_list is called with. */
 export interface TextUri {
@@ -94,78 +118,9 @@ export interface TextUri {
 }
 
 const TRAILING_PUNCT = /[-~!@#^&*()_+=:;'?,.]*$/;
+/** The characters of TRAILING_PUNCT: it only changes a string that ends in one. */
+const TRAILING_PUNCT_CHARS = "-~!@#^&*()_+=:;'?,.";
 const CLOSE_PAREN = /^([^(]*)\)[^\n]*$/;
-
-/**
- * The _tbirdurire matches of one line, in order (as a `while (/.../gi)` loop finds them), skipping the
- * stretches where URI_HINT_G shows no match can start. `onMatch` must not use the module's regexes.
- */
-export function eachTbirdMatch(text: string, onMatch: (m: RegExpExecArray) => void): void {
-  // The module's RegExp objects: their lastIndex is set before every use (no state survives a call).
-  const hint = URI_HINT_G;
-  hint.lastIndex = 0;
-  if (!hint.test(text)) return;
-  const variant = (HAS_SCHEME_HINT.test(text) ? 2 : 0) + (HAS_MAIL_HINT.test(text) ? 1 : 0);
-  if (variant === 0) {
-    eachSchemelessMatch(text, onMatch);
-    return;
-  }
-  const re = TBIRD_VARIANTS[variant]!;
-  let at = 0;
-  for (;;) {
-    // skip to URI_HINT_REACH before the next hint (none left: no more matches)
-    hint.lastIndex = at;
-    if (!hint.test(text)) return;
-    const from = hint.lastIndex - URI_HINT_LONGEST - URI_HINT_REACH;
-    re.lastIndex = from > at ? from : at;
-    const m = re.exec(text);
-    if (m === null) return;
-    at = re.lastIndex;
-    onMatch(m);
-  }
-}
-
-/** [a-z\d._-] under /i: the characters of a schemeless host before its TLD. */
-function isHostChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x2d;
-}
-
-/** Variant 0 (schemeless alternative only), anchored at lastIndex. */
-const SCHEMELESS_STICKY = new RegExp(tbirdUriSource(false, false), 'giy');
-const DOT_LETTER_G = /\.[a-z]/gi;
-
-/**
- * eachTbirdMatch on a line without scheme or mail hints: only the schemeless alternative can match.
- * Its host `[a-z\d][a-z\d._-]{0,251}\.TLD` must be preceded by ^ or a delimiter that is not a host
- * character, so a match starts exactly at the beginning of a maximal run of host characters holding a
- * '.' + letter; each such run start is tried once (sticky), the rest of the line never.
- */
-function eachSchemelessMatch(text: string, onMatch: (m: RegExpExecArray) => void): void {
-  const dot = DOT_LETTER_G;
-  const re = SCHEMELESS_STICKY;
-  const n = text.length;
-  let at = 0;
-  for (;;) {
-    dot.lastIndex = at;
-    if (!dot.test(text)) return;
-    const h = dot.lastIndex - 2; // the '.'
-    let start = h;
-    while (start > 0 && isHostChar(text.charCodeAt(start - 1))) start--;
-    let end = h + 1;
-    while (end < n && isHostChar(text.charCodeAt(end))) end++;
-    if (start >= at) {
-      re.lastIndex = start;
-      const m = re.exec(text);
-      if (m !== null) {
-        at = re.lastIndex;
-        onMatch(m);
-        continue;
-      }
-    }
-    // no match starts inside this run (nor at its start, when before `at`)
-    at = end;
-  }
-}
 
 /**
  * _process_text_uri_list: the URIs of the rendered "all" lines (byte strings), in discovery order, that
@@ -179,12 +134,13 @@ export function findTextUris(lines: readonly string[]): string[] {
 }
 
 /** One match of _process_text_uri_list's loop: appends the URI to `out` unless it is skipped. */
-function processMatch(m: RegExpExecArray, seen: Set<string>, out: string[]): void {
+function processMatch(m: TbirdMatch, seen: Set<string>, out: string[]): void {
   let rawuri = m[1] || m[2] || m[3] || '';
   const schost = m[4];
   const rawtype = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
-  rawuri = rawuri.replace(CLOSE_PAREN, '$1');
-  rawuri = rawuri.replace(TRAILING_PUNCT, '');
+  if (rawuri.includes(')')) rawuri = rawuri.replace(CLOSE_PAREN, '$1');
+  const last = rawuri.charAt(rawuri.length - 1);
+  if (last !== '' && TRAILING_PUNCT_CHARS.includes(last)) rawuri = rawuri.replace(TRAILING_PUNCT, '');
   if (seen.has(rawuri)) return;
   seen.add(rawuri);
   if (rawtype === 'mail' && !rawuri.includes('@')) return;
