@@ -18,22 +18,29 @@ const TWO32 = 4294967296;
 const MAX_T_LINE_BYTES = 1 + 4 + 10 + 10 + 22 + 10 + 1;
 const HEX: readonly number[] = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
 
-/** Decimal digits of a non-negative safe integer at buf[p]; returns the end. */
-function writeDigits(buf: Buffer, p: number, x: number): number {
-  let len = 1;
-  for (let t = x; t >= 10; t = Math.floor(t / 10)) len++;
+/** Decimal digits of an integer 0 <= x < 2^32 at buf[p] (32-bit integer arithmetic); returns the end. */
+function writeDigits(buf: Uint8Array, p: number, x: number): number {
+  if (x < 10) {
+    buf[p] = 0x30 + x;
+    return p + 1;
+  }
+  const len = x < 100 ? 2 : x < 1e3 ? 3 : x < 1e4 ? 4 : x < 1e5 ? 5 : x < 1e6 ? 6 : x < 1e7 ? 7 : x < 1e8 ? 8 : x < 1e9 ? 9 : 10;
   let q = p + len;
-  do {
-    buf[--q] = 0x30 + (x % 10);
-    x = Math.floor(x / 10);
-  } while (x > 0);
+  while (x >= 10) {
+    const d = (x / 10) >>> 0;
+    buf[--q] = 0x30 + (x - d * 10);
+    x = d;
+  }
+  buf[--q] = 0x30 + x;
   return p + len;
 }
 
 /** A number as a JS template literal prints it (counts and atime are whole and non-negative in practice). */
-function writeNumber(buf: Buffer, p: number, x: number): number {
-  if (Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER) return writeDigits(buf, p, x);
-  return p + buf.write(String(x), p, 'latin1');
+function writeNumber(buf: Uint8Array, p: number, x: number): number {
+  if (Number.isInteger(x) && x >= 0 && x < TWO32) return writeDigits(buf, p, x);
+  const str = String(x); // past 2106, fractional or negative: never produced by the learner
+  for (let i = 0; i < str.length; i++) buf[p++] = str.charCodeAt(i);
+  return p;
 }
 
 /** Marks an empty index entry (slot numbers are stored + 1). */
@@ -55,6 +62,18 @@ export type LearnOutcome = 'learned' | 'already-learned' | 'relearned';
 /** Mixes the key's low bits into an index position (keys are SHA-1 bits: already uniform). */
 function home(lo: number, hi: number, mask: number): number {
   return (lo ^ (hi << 24)) & mask;
+}
+
+/** One stable counting-sort pass of `from` into `to` by byte (key[slot] >>> shift) & 0xff. */
+function radixPass(from: Int32Array, to: Int32Array, count: Int32Array, key: Uint32Array | Uint8Array, shift: number): void {
+  const n = from.length;
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[((key[from[i]!]! >>> shift) & 0xff) + 1]!++;
+  for (let d = 0; d < 256; d++) count[d + 1]! += count[d]!;
+  for (let i = 0; i < n; i++) {
+    const s = from[i]!;
+    to[count[(key[s]! >>> shift) & 0xff]!++] = s;
+  }
 }
 
 export class TokenStore {
@@ -255,39 +274,51 @@ export class TokenStore {
   }
 
   private serialize(): Buffer {
-    const keys = new Float64Array(this.live);
-    let n = 0;
-    for (let s = 0; s < this.used; s++) {
-      if (this.spam[s] === 0 && this.ham[s] === 0) continue; // free slot
-      keys[n++] = this.keyHi[s]! * TWO32 + this.keyLo[s]!;
-    }
-    keys.sort();
+    const order = this.slotsByKey();
+    const n = order.length;
+    const { keyLo, keyHi, spam, ham, atime } = this;
     const ids = [...this.seen.keys()].sort();
     const head = `${VERSION_LINE}\nv\t${this.nspam}\tnum_spam\nv\t${this.nham}\tnum_nonspam\n`;
     let size = Buffer.byteLength(head) + n * MAX_T_LINE_BYTES;
     for (const id of ids) size += Buffer.byteLength(id) + 5;
     const buf = Buffer.allocUnsafe(size);
     let p = buf.write(head, 0, 'utf8');
+    const out = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     for (let k = 0; k < n; k++) {
-      const key = keys[k]!;
-      const hi = Math.floor(key / TWO32);
-      const lo = key >>> 0;
-      const s = this.index[this.find(lo, hi)]! - 1;
-      buf[p++] = 0x74; // t
-      buf[p++] = 0x09;
-      p = writeDigits(buf, p, this.spam[s]!);
-      buf[p++] = 0x09;
-      p = writeDigits(buf, p, this.ham[s]!);
-      buf[p++] = 0x09;
-      p = writeNumber(buf, p, this.atime[s]!);
-      buf[p++] = 0x09;
-      buf[p++] = HEX[hi >>> 4]!;
-      buf[p++] = HEX[hi & 15]!;
-      for (let sh = 28; sh >= 0; sh -= 4) buf[p++] = HEX[(lo >>> sh) & 15]!;
-      buf[p++] = 0x0a;
+      const s = order[k]!;
+      const hi = keyHi[s]!;
+      const lo = keyLo[s]!;
+      out[p++] = 0x74; // t
+      out[p++] = 0x09;
+      p = writeDigits(out, p, spam[s]!);
+      out[p++] = 0x09;
+      p = writeDigits(out, p, ham[s]!);
+      out[p++] = 0x09;
+      p = writeNumber(out, p, atime[s]!);
+      out[p++] = 0x09;
+      out[p++] = HEX[hi >>> 4]!;
+      out[p++] = HEX[hi & 15]!;
+      for (let sh = 28; sh >= 0; sh -= 4) out[p++] = HEX[(lo >>> sh) & 15]!;
+      out[p++] = 0x0a;
     }
     for (const id of ids) p += buf.write(`s\t${this.seen.get(id)}\t${id}\n`, p, 'utf8');
     return buf.subarray(0, p);
+  }
+
+  /** The live slots in ascending key order: an LSD radix sort on the key's five bytes. */
+  private slotsByKey(): Int32Array {
+    let a = new Int32Array(this.live);
+    let n = 0;
+    for (let s = 0; s < this.used; s++) if (this.spam[s] !== 0 || this.ham[s] !== 0) a[n++] = s;
+    let b = new Int32Array(n);
+    const count = new Int32Array(257);
+    for (let pass = 0; pass < 5; pass++) {
+      radixPass(a, b, count, pass < 4 ? this.keyLo : this.keyHi, pass < 4 ? pass * 8 : 0);
+      const t = a;
+      a = b;
+      b = t;
+    }
+    return a;
   }
 
   toDump(): BayesDump {
