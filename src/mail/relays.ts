@@ -84,7 +84,6 @@ function valuesOf(headers: ReadonlyArray<readonly [string, string]>, lcNames: re
 
 const INTL_FLAG = / intl=[0-9] /;
 const MSA_FLAG = / msa=[0-9] /;
-const FOLD_G = /\n[ \t]+/g;
 
 /** The lower-cased names classifyRelays reads: Received, then the originating-IP headers. */
 function wantedNames(originating: readonly string[]): string[] {
@@ -99,8 +98,10 @@ export function classifyRelays(
 ): RelayLists {
   const wanted = opts.originatingIpHeaders ? wantedNames(opts.originatingIpHeaders) : DEFAULT_WANTED;
   const found = valuesOf(headers, wanted);
-  // get_header('Received') in list context; each value gets "\n", which the parser's \s+ folding drops
-  const lines = found[0]!.map((v) => v + '\n');
+  // get_header('Received') in list context. Perl appends "\n" to each value and unfolds "\n[ \t]+" to
+  // " " before parse_received_line; both only touch whitespace runs, which parse_received_line
+  // squeezes (s/\s+/ /g, then trims) anyway, so the values go in as they are.
+  const lines = found[0]!;
 
   // single-line headers like X-Originating-IP become synthetic Received lines (bug 5680)
   for (let h = 1; h < found.length; h++) {
@@ -108,7 +109,7 @@ export function classifyRelays(
     if (values.length === 0) continue;
     // scalar get_header: the last instance
     const ip = firstIpAddress(values[values.length - 1]! + '\n');
-    if (ip !== undefined) lines.push(`from X-Originating-IP: ${ip}\n`);
+    if (ip !== undefined) lines.push(`from X-Originating-IP: ${ip}`);
   }
 
   let trusted: ClassifiedRelay[] = [];
@@ -133,7 +134,7 @@ export function classifyRelays(
     qmailScannerEnvFrom: undefined,
   };
 
-  for (const raw of lines) {
+  for (const line of lines) {
     // qmail-scanner hack: an envelope-from saved from the previous (more recent) header
     let qmsEnvFrom: string | undefined;
     if (ctx.qmailScannerEnvFrom !== undefined && ctx.qmailScannerEnvFrom !== '' && ctx.qmailScannerEnvFrom !== '0') {
@@ -141,8 +142,6 @@ export function classifyRelays(
     }
     ctx.qmailScannerEnvFrom = undefined;
 
-    // folded continuation lines (only an inner "\n" can start one)
-    const line = raw.indexOf('\n') === raw.length - 1 ? raw : raw.replace(FOLD_G, ' ');
     const parsed = parseReceivedLine(line, ctx);
     if (parsed === undefined) unparseable++;
     if (!parsed) continue;
