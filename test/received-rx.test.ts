@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseReceivedLine } from '../src/mail/received.js';
-import { ALL_PATTERNS, IP, re } from '../src/mail/received/regex.js';
+import { ALL_PATTERNS, ipWhole, IP, re } from '../src/mail/received/regex.js';
 import { anchoredPrefix, ANY1, IP_ATOM, IP_RUN, requiredLiterals } from '../src/mail/received/literals.js';
 import { looseTwin } from '../src/mail/received/loose-ip.js';
 
@@ -139,4 +139,34 @@ test('a pattern with an IP keeps its IP semantics through its twin', () => {
   assert.equal(rx.exec('h [1.2.3.4.5] by x'), null);
   assert.equal(rx.exec('h [IPv6:::1] by x')?.[2], 'IPv6:::1');
   assert.equal(rx.exec('h [256.1.1.1] by x'), null);
+});
+
+test('ipWhole agrees with ^IP_ADDRESS$ wherever it decides', () => {
+  const exact = new RegExp(`^(?:${IP})$`);
+  for (let o = 0; o < 1000; o++) {
+    for (const t of [`${o}.1.2.3`, `1.2.3.${o}`, `0${o}.1.1.1`, `1.00${o}.1.1`, `::ffff:1.2.3.${o}`, `1.2.3.4:${o}`]) {
+      const w = ipWhole(t);
+      if (w !== undefined) assert.equal(w, exact.test(t), t);
+    }
+  }
+  let seed = 99;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor((seed / 2147483648) * n);
+  };
+  const ALPHABET = '0123456789....::::abcfABFiIpPvV';
+  let decided = 0;
+  for (let k = 0; k < 50000; k++) {
+    let t = rnd(8) === 0 ? 'IPv6:' : '';
+    for (let j = rnd(20); j >= 0; j--) t += ALPHABET[rnd(ALPHABET.length)];
+    const w = ipWhole(t);
+    if (w !== undefined) {
+      decided++;
+      assert.equal(w, exact.test(t), t);
+    }
+  }
+  assert.ok(decided > 40000);
+  assert.equal(ipWhole('10.6.147.53:2519'), false);
+  assert.equal(ipWhole('::ffff:1.2.3.4'), undefined);
+  assert.equal(ipWhole('::1'), undefined);
 });

@@ -42,13 +42,15 @@ export interface Relay {
 }
 
 const WS_RUN_G = /[\t\n\x0B\f\r ]+/g;
-/** Perl whitespace other than the space, or two spaces: the line needs `s/\s+/ /g`. */
-const WS_UNUSUAL = /[\t\n\x0B\f\r]| {2}/;
+/** Perl whitespace other than the space: with two spaces in a row, the line needs `s/\s+/ /g`. */
+const WS_NOT_SPACE = /[\t\n\x0B\f\r]/;
 
 const FROM_START = rei`^\(?from `;
 const WITH_LOCAL_FOR = re`\bwith local for\b`;
 const FROM_BY_SEMI = rei`^from (\S+) by [^\s;]+ ?;`;
 const BRACKETED_V4 = /^\[[0-9.]+\]$/;
+/** Spaces in DATE_AT_END after its leading [\s;]+: "Thu, 6 Mar 2003 12:02:35 -0800". */
+const DATE_MAX_SPACES = 5;
 const DATE_AT_END = re`[\s;]+(?:(?:Mon|T(?:ue|hu)|Wed|Fri|S(?:at|un)), )?\d+ (?:J(?:an|u[nl])|Feb|Ma[ry]|A(?:pr|ug)|Sep|Oct|Nov|Dec) \d+ \d+:\d+(?::\d+)? \S+$`;
 
 const ID = re` id <?([^\s<>;]{3,})`;
@@ -75,7 +77,25 @@ export function squeezeSpace(line: string): string {
   while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
   const s = start === 0 && end === line.length ? line : line.slice(start, end);
   // inner runs (the ends no longer have any)
-  return WS_UNUSUAL.test(s) ? s.replace(WS_RUN_G, ' ') : s;
+  return s.includes('  ') || WS_NOT_SPACE.test(s) ? s.replace(WS_RUN_G, ' ') : s;
+}
+
+/**
+ * A position no match of DATE_AT_END starts before, so that it can search only the end of the line
+ * (`s` is squeezed: its only whitespace is single spaces). A match is a run of [\s;] followed by a
+ * date part T with at most 5 spaces, up to the end; so T starts after the 6th space from the end. The leftmost match starts where the maximal [\s;] run ending
+ * just before T starts: at or after that space, or, if the run holds that space, where walking back
+ * from it over [\s;] ends. The regex has no look-behind, so searching from there finds the same match.
+ */
+function dateSearchStart(s: string): number {
+  let q = s.length;
+  for (let n = 0; n <= DATE_MAX_SPACES; n++) {
+    if (q <= 0) return 0;
+    q = s.lastIndexOf(' ', q - 1);
+    if (q < 0) return 0;
+  }
+  while (q > 0 && (isSpace(s.charCodeAt(q - 1)) || s.charCodeAt(q - 1) === 0x3b /* ; */)) q--;
+  return q;
 }
 
 /** `s/[\s\000\#\[\]\(\)\<\>\|]/!/gs` */
@@ -110,7 +130,9 @@ export function parseReceivedLine(line: string, ctx: ParseContext = NO_CONTEXT):
   if (fb && !BRACKETED_V4.test(fb[1]!)) return 0;
 
   // the date at the end
-  s = s.replace(DATE_AT_END.re, '');
+  const from = dateSearchStart(s);
+  const date = DATE_AT_END.re.exec(from === 0 ? s : s.slice(from));
+  if (date) s = s.slice(0, from + date.index);
   // "(localhost [127.0.0.1])by localhost..."
   s = s.replace(')by ', ') by ');
 

@@ -44,6 +44,20 @@ const MAX_CLAUSES = 3;
 
 class GiveUp extends Error {}
 
+/**
+ * A run of plain literal characters (none of them special anywhere in a pattern), read in one step:
+ * the analyses run once per pattern in every thread, mostly before V8 has compiled them.
+ */
+const PLAIN_RUN = /[^\\[\]()|^$.*+?{}\u0001\u0002]+/y;
+
+/** End of the plain run at `i` (i itself if none), leaving out a last character that a quantifier follows. */
+export function plainRunEnd(src: string, i: number): number {
+  PLAIN_RUN.lastIndex = i;
+  if (!PLAIN_RUN.test(src)) return i;
+  const end = PLAIN_RUN.lastIndex;
+  return quantifierAt(src, end) ? end - 1 : end;
+}
+
 /** Index just past the character class opening at `i` (Perl: a "]" right after "[" or "[^" is literal), or -1. */
 export function classEnd(src: string, i: number): number {
   let j = i + 1;
@@ -97,6 +111,12 @@ class Parser {
       run = '';
     };
     while (this.i < src.length && src[this.i] !== '|' && src[this.i] !== ')') {
+      const end = plainRunEnd(src, this.i);
+      if (end > this.i) {
+        run += src.slice(this.i, end);
+        this.i = end;
+        continue;
+      }
       const c = src[this.i]!;
       // atom: a literal character (lit) or something else (sub: its clauses; undefined: nothing known)
       let lit: string | undefined;
@@ -311,6 +331,15 @@ export function anchoredPrefix(src: string): PrefixStep[] {
   for (;;) {
     const c = src[i];
     if (c === undefined) break;
+    const end = plainRunEnd(src, i);
+    if (end > i) {
+      // the first character after a run must end it (as below)
+      const last = steps[steps.length - 1];
+      if (lit === '' && isRun(last) && (last === IP_RUN ? isIpChar(src.charCodeAt(i)) : c !== ' ')) break;
+      lit += src.slice(i, end);
+      i = end;
+      continue;
+    }
     let ch: string | undefined;
     if (src.startsWith(NON_SPACE, i) && (src[i + NON_SPACE.length] === '+' || src[i + NON_SPACE.length] === '*')) {
       if (lit !== '') steps.push(lit);

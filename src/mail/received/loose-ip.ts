@@ -19,7 +19,7 @@
 // An IP S does not capture gets a capture group in L, which then only serves `test` (its group
 // numbers differ). IPs inside quantified groups or look-arounds keep S.
 
-import { classEnd, IP_ATOM, quantifierAt } from './literals.js';
+import { classEnd, IP_ATOM, plainRunEnd, quantifierAt } from './literals.js';
 
 /** Stands for IP_ADDRESS in the twin: a run of the characters IP_ADDRESS can match (see literals.ts isIpChar). */
 export const LOOSE_IP = '[0-9A-Fa-f:.IiPpVv]+';
@@ -105,6 +105,12 @@ export function looseTwin(shape: string): LooseIp | undefined {
   let renumbered = false;
   let source = '';
   for (let i = 0; i < shape.length; i++) {
+    const end = plainRunEnd(shape, i);
+    if (end > i) {
+      source += shape.slice(i, end);
+      i = end - 1;
+      continue;
+    }
     const c = shape[i]!;
     if (c === '\\') {
       source += c + shape[i + 1]!;

@@ -64,6 +64,33 @@ const WARM_RUNS = 2;
 /** `$s =~ /^${IP_ADDRESS}$/` (JS `$`: end of input only); built on first use. */
 let ipExact: RegExp | undefined;
 
+/** Four dot-separated IPv4 octets as IP_ADDRESS spells them (1\d\d|2[0-4]\d|25[0-5]|[1-9]\d|\d). */
+function dottedQuad(t: string): boolean {
+  const parts = t.split('.');
+  if (parts.length !== 4) return false;
+  for (const o of parts) {
+    if (o.length === 0 || o.length > 3) return false;
+    for (let i = 0; i < o.length; i++) if (o.charCodeAt(i) < 0x30 || o.charCodeAt(i) > 0x39) return false;
+    if (o.length === 2 && o[0] === '0') return false;
+    if (o.length === 3 && !(o[0] === '1' || (o[0] === '2' && (o[1]! < '5' || (o[1] === '5' && o[2]! <= '5'))))) return false;
+  }
+  return true;
+}
+
+/**
+ * `$t =~ /^${IP_ADDRESS}$/` where that is decided without the regex, else undefined. The IPv6 forms
+ * all contain ':', and those with a '.' end with a dotted quad after their last ':'; so text without
+ * ':' matches iff it is a dotted quad (IP_ADDRESS's `\b(?<!:)` and `\b` hold at its ends), and text
+ * with ':' and '.' cannot match unless a dotted quad follows its last ':'. Spares most threads the
+ * compilation of the whole IP_ADDRESS.
+ */
+export function ipWhole(t: string): boolean | undefined {
+  const colon = t.lastIndexOf(':');
+  if (colon < 0) return dottedQuad(t);
+  if (!t.includes('.')) return undefined;
+  return dottedQuad(t.slice(colon + 1)) ? undefined : false;
+}
+
 /**
  * A Received.pm pattern, compiled on first use, plus what literals.ts and loose-ip.ts read off it:
  * `exec` and `test` answer "no match" from String.includes / startsWith alone when the line lacks
@@ -118,7 +145,9 @@ export class Rx {
     const gs = this.ipGroups;
     for (let i = 0; i < gs.length; i++) {
       const v = m[gs[i]!];
-      if (v !== undefined && !(ipExact ??= new RegExp(`^(?:${IP})$`)).test(v)) return false;
+      if (v === undefined) continue;
+      const whole = ipWhole(v);
+      if (whole === false || (whole === undefined && !(ipExact ??= new RegExp(`^(?:${IP})$`)).test(v))) return false;
     }
     return true;
   }
