@@ -42,8 +42,8 @@ export interface Relay {
 }
 
 const WS_RUN_G = /[\t\n\x0B\f\r ]+/g;
-/** Perl whitespace other than the space: with two spaces in a row, the line needs `s/\s+/ /g`. */
-const WS_NOT_SPACE = /[\t\n\x0B\f\r]/;
+/** Perl whitespace other than the space, or two spaces: the line needs `s/\s+/ /g`. */
+const WS_UNUSUAL = /[\t\n\x0B\f\r]| {2}/;
 
 const FROM_START = rei`^\(?from `;
 const WITH_LOCAL_FOR = re`\bwith local for\b`;
@@ -77,7 +77,7 @@ export function squeezeSpace(line: string): string {
   while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
   const s = start === 0 && end === line.length ? line : line.slice(start, end);
   // inner runs (the ends no longer have any)
-  return s.includes('  ') || WS_NOT_SPACE.test(s) ? s.replace(WS_RUN_G, ' ') : s;
+  return WS_UNUSUAL.test(s) ? s.replace(WS_RUN_G, ' ') : s;
 }
 
 /**

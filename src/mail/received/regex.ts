@@ -64,17 +64,34 @@ const WARM_RUNS = 2;
 /** `$s =~ /^${IP_ADDRESS}$/` (JS `$`: end of input only); built on first use. */
 let ipExact: RegExp | undefined;
 
-/** Four dot-separated IPv4 octets as IP_ADDRESS spells them (1\d\d|2[0-4]\d|25[0-5]|[1-9]\d|\d). */
-function dottedQuad(t: string): boolean {
-  const parts = t.split('.');
-  if (parts.length !== 4) return false;
-  for (const o of parts) {
-    if (o.length === 0 || o.length > 3) return false;
-    for (let i = 0; i < o.length; i++) if (o.charCodeAt(i) < 0x30 || o.charCodeAt(i) > 0x39) return false;
-    if (o.length === 2 && o[0] === '0') return false;
-    if (o.length === 3 && !(o[0] === '1' || (o[0] === '2' && (o[1]! < '5' || (o[1] === '5' && o[2]! <= '5'))))) return false;
+/** `t.slice(from)` is four dot-separated IPv4 octets as IP_ADDRESS spells them (1\d\d|2[0-4]\d|25[0-5]|[1-9]\d|\d). */
+function dottedQuad(t: string, from: number): boolean {
+  let parts = 0;
+  let start = from;
+  for (let i = from; i <= t.length; i++) {
+    const c = i < t.length ? t.charCodeAt(i) : 0x2e; // the end closes the last octet
+    if (c === 0x2e) {
+      if (!octet(t, start, i)) return false;
+      parts++;
+      start = i + 1;
+    } else if (c < 0x30 || c > 0x39) {
+      return false;
+    }
   }
-  return true;
+  return parts === 4;
+}
+
+/** The digits t[a, b) form one octet: 0-9, 10-99, 100-199, 200-249 or 250-255. */
+function octet(t: string, a: number, b: number): boolean {
+  const n = b - a;
+  if (n === 1) return true;
+  const c0 = t.charCodeAt(a);
+  if (n === 2) return c0 !== 0x30;
+  if (n !== 3) return false;
+  if (c0 === 0x31) return true;
+  if (c0 !== 0x32) return false;
+  const c1 = t.charCodeAt(a + 1);
+  return c1 < 0x35 || (c1 === 0x35 && t.charCodeAt(a + 2) <= 0x35);
 }
 
 /**
@@ -86,9 +103,9 @@ function dottedQuad(t: string): boolean {
  */
 export function ipWhole(t: string): boolean | undefined {
   const colon = t.lastIndexOf(':');
-  if (colon < 0) return dottedQuad(t);
+  if (colon < 0) return dottedQuad(t, 0);
   if (!t.includes('.')) return undefined;
-  return dottedQuad(t.slice(colon + 1)) ? undefined : false;
+  return dottedQuad(t, colon + 1) ? undefined : false;
 }
 
 /**
