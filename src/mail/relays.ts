@@ -70,13 +70,15 @@ function lcAscii(s: string): string {
  */
 function valuesOf(headers: ReadonlyArray<readonly [string, string]>, lcNames: readonly string[]): string[][] {
   const out: string[][] = lcNames.map(() => []);
-  for (const [name, value] of headers) {
+  for (let k = 0; k < headers.length; k++) {
+    const header = headers[k]!;
+    const name = header[0];
     let lk: string | undefined;
     for (let i = 0; i < lcNames.length; i++) {
       const want = lcNames[i]!;
       if (name.length !== want.length) continue;
       lk ??= lcAscii(name);
-      if (lk === want) out[i]!.push(value);
+      if (lk === want) out[i]!.push(header[1]);
     }
   }
   return out;
@@ -193,13 +195,19 @@ export function classifyRelays(
   return { trusted, untrusted, internal, external, unparseable };
 }
 
+/** The relays' strings joined with spaces. */
+function join(rs: readonly ClassifiedRelay[]): string {
+  let out = '';
+  for (let i = 0; i < rs.length; i++) out += i === 0 ? rs[i]!.asString : ' ' + rs[i]!.asString;
+  return out;
+}
+
 // Mirrors Mail::SpamAssassin::Message::Metadata::Received::parse_received_headers.
 export function relayMetadata(
   headers: Array<[name: string, decodedValue: string]>,
   opts: RelayOptions = {},
 ): Record<string, string> {
   const l = classifyRelays(headers, opts);
-  const join = (rs: ClassifiedRelay[]): string => rs.map((r) => r.asString).join(' ');
   return {
     'x-spam-relays-trusted': join(l.trusted),
     'x-spam-relays-untrusted': join(l.untrusted),
