@@ -10,6 +10,8 @@
 //   more.ts     smap, Post.Office, ArGoSoft, CommuniGate, IronPort, Obtuse, Yahoo, X-Originating-IP, ...
 //   ignore.ts   the "STUFF TO IGNORE" list, qmail-scanner, HELO guess
 //   upper.ts    "FROM " (simta) and "(from " (NAVGW, sendmail -t, jqueuemail)
+// The patterns themselves run through regex.ts (Rx): literals.ts pre-tests and loose-ip.ts IP-free
+// twins keep most of them from ever being run or compiled in a thread; results are the regexes' own.
 
 import { isPrivateIp } from './ip.js';
 import { detectAuth } from './received/auth.js';
