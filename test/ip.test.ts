@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { caseless, firstIpAddress, isPrivateIp, LOCALHOST_SRC } from '../src/mail/ip.js';
+import { caseless, firstIpAddress, IP_ADDRESS_SRC, IP_PRIVATE_RE, isPrivateIp, LOCALHOST_SRC } from '../src/mail/ip.js';
 
 // `$ip =~ /${IP_PRIVATE}/`: IPv4 ranges 10/8, 127/8, 169.254/16, 172.16/12, 192.168/16, 100.64/10;
 // IPv6 ::1, fe80::/10 and IPv4-mapped forms of the IPv4 ranges; not fc00::/7 (a TODO upstream).
@@ -107,4 +107,24 @@ test('caseless: letters outside and inside classes match both cases, escapes unt
   const re = new RegExp(`^${caseless('fe[89ab][0-9a-f]:')}$`);
   assert.ok(re.test('FE8C:'));
   assert.ok(!re.test('fe8g:'));
+});
+
+test('firstIpAddress / isPrivateIp agree with the full IP_ADDRESS / IP_PRIVATE on random text', () => {
+  const first = new RegExp(IP_ADDRESS_SRC);
+  let seed = 5;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor((seed / 2147483648) * n);
+  };
+  const PIECES = ['1', '0', '9', '25', '255', '256', '10', '127', '172', '16', '192', '168', '100', '64', '169', '254', '.', '.', '.', ':', '::', 'a', 'f', 'x', ' ', '[', ']', 'IPv6:', 'ffff', 'fe80'];
+  let hits = 0;
+  for (let k = 0; k < 30000; k++) {
+    let t = '';
+    for (let j = rnd(14); j >= 0; j--) t += PIECES[rnd(PIECES.length)]!;
+    const m = first.exec(t);
+    if (m) hits++;
+    assert.equal(firstIpAddress(t), m ? m[0] : undefined, t);
+    assert.equal(isPrivateIp(t), IP_PRIVATE_RE.test(t), t);
+  }
+  assert.ok(hits > 1000, `too few addresses (${hits})`);
 });

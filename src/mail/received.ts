@@ -10,6 +10,8 @@
 //   more.ts     smap, Post.Office, ArGoSoft, CommuniGate, IronPort, Obtuse, Yahoo, X-Originating-IP, ...
 //   ignore.ts   the "STUFF TO IGNORE" list, qmail-scanner, HELO guess
 //   upper.ts    "FROM " (simta) and "(from " (NAVGW, sendmail -t, jqueuemail)
+// The patterns themselves run through regex.ts (Rx): literals.ts pre-tests and loose-ip.ts IP-free
+// twins keep most of them from ever being run or compiled in a thread; results are the regexes' own.
 
 import { isPrivateIp } from './ip.js';
 import { detectAuth } from './received/auth.js';
@@ -41,16 +43,17 @@ export interface Relay {
   ipPrivate: boolean;
 }
 
-const WS_RUN = re`\s+`;
-const WS_RUN_G = new RegExp(WS_RUN.source, 'g');
-const TRAIL_SEMI = re`\s?;$`;
+const WS_RUN_G = /[\t\n\x0B\f\r ]+/g;
+/** Perl whitespace other than the space, or two spaces: the line needs `s/\s+/ /g`. */
+const WS_UNUSUAL = /[\t\n\x0B\f\r]| {2}/;
 
 const FROM_START = rei`^\(?from `;
 const WITH_LOCAL_FOR = re`\bwith local for\b`;
 const FROM_BY_SEMI = rei`^from (\S+) by [^\s;]+ ?;`;
 const BRACKETED_V4 = /^\[[0-9.]+\]$/;
+/** Spaces in DATE_AT_END after its leading [\s;]+: "Thu, 6 Mar 2003 12:02:35 -0800". */
+const DATE_MAX_SPACES = 5;
 const DATE_AT_END = re`[\s;]+(?:(?:Mon|T(?:ue|hu)|Wed|Fri|S(?:at|un)), )?\d+ (?:J(?:an|u[nl])|Feb|Ma[ry]|A(?:pr|ug)|Sep|Oct|Nov|Dec) \d+ \d+:\d+(?::\d+)? \S+$`;
-const CLOSE_BY = re`\)by `;
 
 const ID = re` id <?([^\s<>;]{3,})`;
 const HELO_EQ = re`\bhelo=([-A-Za-z0-9\.\^+_&:=?!@%*\$\\\/]+)(?:[^-A-Za-z0-9\.\^+_&:=?!@%*\$\\\/]|$)`;
@@ -61,6 +64,46 @@ const ENVFROM = rei`(?:return-path:? |envelope-(?:sender|from)[ =])(\S+)\b`;
 const ANY_BRACKETED_IP = re`\[(${IP})\]`;
 
 const STRIP_CHARS = /[\t\n\x0B\f\r \0#[\]()<>|]/g;
+const HAS_STRIP_CHAR = /[\t\n\x0B\f\r \0#[\]()<>|]/;
+
+/** Perl whitespace ([\t\n\x0B\f\r ]). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** `s/\s+/ /gs; s/^ //; s/ $//;` (Perl \s). */
+export function squeezeSpace(line: string): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isSpace(line.charCodeAt(start))) start++;
+  while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
+  const s = start === 0 && end === line.length ? line : line.slice(start, end);
+  // inner runs (the ends no longer have any)
+  return WS_UNUSUAL.test(s) ? s.replace(WS_RUN_G, ' ') : s;
+}
+
+/**
+ * A position no match of DATE_AT_END starts before, so that it can search only the end of the line
+ * (`s` is squeezed: its only whitespace is single spaces). A match is a run of [\s;] followed by a
+ * date part T with at most 5 spaces, up to the end; so T starts after the 6th space from the end. The leftmost match starts where the maximal [\s;] run ending
+ * just before T starts: at or after that space, or, if the run holds that space, where walking back
+ * from it over [\s;] ends. The regex has no look-behind, so searching from there finds the same match.
+ */
+function dateSearchStart(s: string): number {
+  let q = s.length;
+  for (let n = 0; n <= DATE_MAX_SPACES; n++) {
+    if (q <= 0) return 0;
+    q = s.lastIndexOf(' ', q - 1);
+    if (q < 0) return 0;
+  }
+  while (q > 0 && (isSpace(s.charCodeAt(q - 1)) || s.charCodeAt(q - 1) === 0x3b /* ; */)) q--;
+  return q;
+}
+
+/** `s/[\s\000\#\[\]\(\)\<\>\|]/!/gs` */
+function strip(v: string): string {
+  return HAS_STRIP_CHAR.test(v) ? v.replace(STRIP_CHARS, '!') : v;
+}
 
 const NO_CONTEXT: ParseContext = {
   foundPopFetcherSig: () => undefined,
@@ -74,11 +117,9 @@ const NO_CONTEXT: ParseContext = {
 
 /** parse_received_line: Relay, 0 (skipped on purpose) or undefined (unparseable). */
 export function parseReceivedLine(line: string, ctx: ParseContext = NO_CONTEXT): Relay | 0 | undefined {
-  let s = line.replace(WS_RUN_G, ' ');
-  if (s.startsWith(' ')) s = s.slice(1);
-  if (s.endsWith(' ')) s = s.slice(0, -1);
-  // invalid semicolons at the end
-  while (TRAIL_SEMI.test(s)) s = s.replace(TRAIL_SEMI, '');
+  let s = squeezeSpace(line);
+  // invalid semicolons at the end: while (s/\s?;$//) {}
+  while (s.endsWith(';')) s = s.endsWith(' ;') ? s.slice(0, -2) : s.slice(0, -1);
 
   const f = newFields();
 
@@ -91,9 +132,11 @@ export function parseReceivedLine(line: string, ctx: ParseContext = NO_CONTEXT):
   if (fb && !BRACKETED_V4.test(fb[1]!)) return 0;
 
   // the date at the end
-  s = s.replace(DATE_AT_END, '');
+  const from = dateSearchStart(s);
+  const date = DATE_AT_END.re.exec(from === 0 ? s : s.slice(from));
+  if (date) s = s.slice(0, from + date.index);
   // "(localhost [127.0.0.1])by localhost..."
-  s = s.replace(CLOSE_BY, ') by ');
+  s = s.replace(')by ', ') by ');
 
   let m: RegExpExecArray | null;
   if ((m = ID.exec(s))) f.id = m[1]!;
@@ -130,24 +173,28 @@ export function parseReceivedLine(line: string, ctx: ParseContext = NO_CONTEXT):
 /** The `enough:` block: normalize the fields and build the relay. */
 function enough(f: Fields): Relay {
   // trailing dots (bug 7810)
-  let rdns = f.rdns.replace(/\.+$/, '');
-  if (/^unknown$/i.test(rdns) || rdns.startsWith('[')) rdns = '';
+  let rdns = f.rdns;
+  while (rdns.endsWith('.')) rdns = rdns.slice(0, -1);
+  if ((rdns.length === 7 && /^unknown$/i.test(rdns)) || rdns.startsWith('[')) rdns = '';
 
-  let ip = f.ip.replace(/^ipv6:/i, '');
-  ip = ip.replace(/^\[/, '').replace(/\]$/, '');
+  // (the regexes below only run when the text they need is there)
+  let ip = f.ip;
+  if (ip.includes(':')) ip = ip.replace(/^ipv6:/i, '');
+  if (ip.startsWith('[')) ip = ip.slice(1);
+  if (ip.endsWith(']')) ip = ip.slice(0, -1);
   // IPv6 zone id (RFC 4007, RFC 6874)
-  ip = ip.replace(/%[A-Z0-9._~-]*$/i, '');
+  if (ip.includes('%')) ip = ip.replace(/%[A-Z0-9._~-]*$/i, '');
   // IPv4-mapped IPv6, "alternative form" only
-  ip = ip.replace(/^0*:0*:(?:0*:)*ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+  if (ip.includes(':')) ip = ip.replace(/^0*:0*:(?:0*:)*ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
 
-  const by = f.by.replace(/;$/, '');
+  const by = f.by.endsWith(';') ? f.by.slice(0, -1) : f.by;
 
   // invalid chars become '!'
-  ip = ip.replace(STRIP_CHARS, '!');
-  rdns = rdns.replace(STRIP_CHARS, '!');
-  const helo = f.helo.replace(STRIP_CHARS, '!');
-  const byClean = by.replace(STRIP_CHARS, '!');
-  const ident = f.ident.replace(STRIP_CHARS, '!');
+  ip = strip(ip);
+  rdns = strip(rdns);
+  const helo = strip(f.helo);
+  const byClean = strip(by);
+  const ident = strip(f.ident);
   const envfrom = f.envfrom === undefined ? undefined : cleanEnvfrom(f.envfrom);
 
   return {

@@ -70,13 +70,15 @@ function lcAscii(s: string): string {
  */
 function valuesOf(headers: ReadonlyArray<readonly [string, string]>, lcNames: readonly string[]): string[][] {
   const out: string[][] = lcNames.map(() => []);
-  for (const [name, value] of headers) {
+  for (let k = 0; k < headers.length; k++) {
+    const header = headers[k]!;
+    const name = header[0];
     let lk: string | undefined;
     for (let i = 0; i < lcNames.length; i++) {
       const want = lcNames[i]!;
       if (name.length !== want.length) continue;
       lk ??= lcAscii(name);
-      if (lk === want) out[i]!.push(value);
+      if (lk === want) out[i]!.push(header[1]);
     }
   }
   return out;
@@ -84,7 +86,6 @@ function valuesOf(headers: ReadonlyArray<readonly [string, string]>, lcNames: re
 
 const INTL_FLAG = / intl=[0-9] /;
 const MSA_FLAG = / msa=[0-9] /;
-const FOLD_G = /\n[ \t]+/g;
 
 /** The lower-cased names classifyRelays reads: Received, then the originating-IP headers. */
 function wantedNames(originating: readonly string[]): string[] {
@@ -99,8 +100,10 @@ export function classifyRelays(
 ): RelayLists {
   const wanted = opts.originatingIpHeaders ? wantedNames(opts.originatingIpHeaders) : DEFAULT_WANTED;
   const found = valuesOf(headers, wanted);
-  // get_header('Received') in list context; each value gets "\n", which the parser's \s+ folding drops
-  const lines = found[0]!.map((v) => v + '\n');
+  // get_header('Received') in list context. Perl appends "\n" to each value and unfolds "\n[ \t]+" to
+  // " " before parse_received_line; both only touch whitespace runs, which parse_received_line
+  // squeezes (s/\s+/ /g, then trims) anyway, so the values go in as they are.
+  const lines = found[0]!;
 
   // single-line headers like X-Originating-IP become synthetic Received lines (bug 5680)
   for (let h = 1; h < found.length; h++) {
@@ -108,7 +111,7 @@ export function classifyRelays(
     if (values.length === 0) continue;
     // scalar get_header: the last instance
     const ip = firstIpAddress(values[values.length - 1]! + '\n');
-    if (ip !== undefined) lines.push(`from X-Originating-IP: ${ip}\n`);
+    if (ip !== undefined) lines.push(`from X-Originating-IP: ${ip}`);
   }
 
   let trusted: ClassifiedRelay[] = [];
@@ -133,7 +136,7 @@ export function classifyRelays(
     qmailScannerEnvFrom: undefined,
   };
 
-  for (const raw of lines) {
+  for (const line of lines) {
     // qmail-scanner hack: an envelope-from saved from the previous (more recent) header
     let qmsEnvFrom: string | undefined;
     if (ctx.qmailScannerEnvFrom !== undefined && ctx.qmailScannerEnvFrom !== '' && ctx.qmailScannerEnvFrom !== '0') {
@@ -141,8 +144,6 @@ export function classifyRelays(
     }
     ctx.qmailScannerEnvFrom = undefined;
 
-    // folded continuation lines (only an inner "\n" can start one)
-    const line = raw.indexOf('\n') === raw.length - 1 ? raw : raw.replace(FOLD_G, ' ');
     const parsed = parseReceivedLine(line, ctx);
     if (parsed === undefined) unparseable++;
     if (!parsed) continue;
@@ -194,13 +195,19 @@ export function classifyRelays(
   return { trusted, untrusted, internal, external, unparseable };
 }
 
+/** The relays' strings joined with spaces. */
+function join(rs: readonly ClassifiedRelay[]): string {
+  let out = '';
+  for (let i = 0; i < rs.length; i++) out += i === 0 ? rs[i]!.asString : ' ' + rs[i]!.asString;
+  return out;
+}
+
 // Mirrors Mail::SpamAssassin::Message::Metadata::Received::parse_received_headers.
 export function relayMetadata(
   headers: Array<[name: string, decodedValue: string]>,
   opts: RelayOptions = {},
 ): Record<string, string> {
   const l = classifyRelays(headers, opts);
-  const join = (rs: ClassifiedRelay[]): string => rs.map((r) => r.asString).join(' ');
   return {
     'x-spam-relays-trusted': join(l.trusted),
     'x-spam-relays-untrusted': join(l.untrusted),

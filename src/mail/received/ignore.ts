@@ -2,10 +2,10 @@
 // parse_received_line's "from" branch (Message/Metadata/Received.pm), then its HELO guess.
 // `s` is the line without its leading "from ".
 
-import { LOCALHOST, re, truthy } from './regex.js';
+import { LOCALHOST, re, truthy, type Rx } from './regex.js';
 import type { Fields, Outcome, ParseContext } from './types.js';
 
-const SKIP_BEFORE_QMS: readonly RegExp[] = [
+const SKIP_BEFORE_QMS: readonly Rx[] = [
   // from raptor.example.com (bala@localhost) by raptor.example.com (SGI-8.9.3/8.8.7) with ESMTP
   re`^\S+ \([^\s\@]+\@${LOCALHOST}\) by \S+ \(`,
   // Exim local submission (-oMr): from paul (helo=felix) by felix.example.org with local-esmtp (Exim 4.43)
@@ -39,7 +39,7 @@ const SKIP_BEFORE_QMS: readonly RegExp[] = [
 // qmail-scanner logging the previous handover again; its envelope-from is kept for the next header
 const QMAIL_SCANNER = re`^\S+ by \S+ \(.{0,100}\) with qmail-scanner`;
 
-const SKIP_AFTER_QMS: readonly RegExp[] = [
+const SKIP_AFTER_QMS: readonly Rx[] = [
   // from mmail by argon.example.uk with local (connectmail/exim)
   re`^\S+ by \S+ with local`,
   // Cyrus on a unix socket: from host ([unix socket]) by host (Cyrus v2.3.14) with LMTPA

@@ -4,14 +4,15 @@
 // blocks. A `Rule` expresses one such block; rules run in list order and the first one that matches
 // decides. Blocks with extra logic are written as functions returning an Outcome.
 
+import type { Rx } from './regex.js';
 import type { Fields, Outcome } from './types.js';
 
 export type StrField = 'ip' | 'helo' | 'rdns' | 'by' | 'id' | 'ident';
 
 export interface TableRule {
   /** Cheap pre-tests joined with `&&` before `re` (as in `/ via smap / && /^.../`). */
-  hint?: RegExp[];
-  re: RegExp;
+  hint?: Rx[];
+  re: Rx;
   /** Field assigned from capture group i+1 (undefined: group not used). */
   groups?: ReadonlyArray<StrField | undefined>;
   /** `$mta_looked_up_dns = 1` */
@@ -30,7 +31,7 @@ export interface FnRule {
 export type Rule = TableRule | FnRule;
 
 /** True if every hint matches (no hints: true). */
-function hintsMatch(hints: RegExp[] | undefined, s: string): boolean {
+function hintsMatch(hints: Rx[] | undefined, s: string): boolean {
   if (hints === undefined) return true;
   for (let i = 0; i < hints.length; i++) if (!hints[i]!.test(s)) return false;
   return true;

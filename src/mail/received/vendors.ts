@@ -71,7 +71,11 @@ export function eximSub(sub: string, f: Fields): void {
   if (m) f.ident = m[1]!;
 }
 
+// Text each hint below needs: a line with none of it (most lines) skips them all in one search.
+const VENDOR_SIGNS = /SquirrelMail|NaSMail|aol\.com|SMTPSVC|Microsoft SMTP Server|mapi id|\[XMail |ecelerity|Exim|\(Postfix\) with|\(Scalix SMTP Relay|\(Lotus Domino /;
+
 export function vendorRules(s: string, f: Fields): Outcome {
+  if (!VENDOR_SIGNS.test(s)) return undefined;
   let m: RegExpExecArray | null;
 
   // SquirrelMail / NaSMail
