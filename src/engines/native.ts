@@ -5,7 +5,6 @@
 import type { Engine, LearnInput, LearnResult } from './engine.js';
 import { TokenStore, type LearnRecord } from '../bayes/store.js';
 import { analyzeInOrder, messageError, type MessageMeta } from './native/pool.js';
-import { tuneV8ForAnalysis } from './native/v8-flags.js';
 import { SaTrainError } from '../errors.js';
 import type { SourceMessage } from '../sources/types.js';
 
@@ -32,7 +31,6 @@ export class NativeEngine implements Engine {
       input.onProgress?.(++done);
     };
     const jobs = Math.max(1, input.jobs);
-    tuneV8ForAnalysis();
     if (jobs === 1 && !this.opts.analyzer) await learnInThread(input, now, apply);
     else await analyzeInOrder(allMessages(input), { jobs, now, signal: input.signal, analyzer: this.opts.analyzer }, apply);
     if (input.signal?.aborted) throw new SaTrainError('INTERRUPTED', 'interrupted');
