@@ -64,13 +64,35 @@ const BASE_ABS = /^(?:https?|ftp):\/{0,2}/i;
 // s@^([a-z]+:/{0,2}[^/]+/.*?)[^/\.]+\.[^/\.]{2,4}$@$1@i ('.' does not match "\n")
 const BASE_FILE = /^([a-z]+:\/{0,2}[^/]+\/[^\n]*?)[^/.]+\.[^/.]{2,4}(?=\n?$)/i;
 
+/** The attributes html_uri reads, per tag it handles. */
+export const URI_ATTRS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ...['body', 'table', 'tr', 'td'].map((t): [string, string[]] => [t, ['background']]),
+  ...['a', 'area', 'link'].map((t): [string, string[]] => [t, ['href', 'data-saferedirecturl']]),
+  ...['img', 'frame', 'iframe', 'embed', 'script', 'bgsound'].map((t): [string, string[]] => [t, ['src']]),
+  ['form', ['action']],
+  ['base', ['href']],
+  ['meta', ['http-equiv', 'content']],
+]);
+
+/** What the names html_uri renames to href/src contain (/\w{1,8}\/href/, /\w{1,8}\/src/), per tag. */
+export const URI_RENAMED: ReadonlyMap<string, string> = new Map([
+  ...['a', 'area', 'link'].map((t): [string, string] => [t, '/href']),
+  ...['img', 'frame', 'iframe', 'embed', 'script', 'bgsound'].map((t): [string, string] => [t, '/src']),
+]);
+
+/** True if some attribute name contains `part` (which the hrefKey/srcKey patterns need). */
+function hasKeyWith(attr: Attrs, part: string): boolean {
+  for (const k of attr.keys()) if (k.includes(part)) return true;
+  return false;
+}
+
 /** html_uri: the URIs a start tag contributes, in HTML.pm's order. Mutates `attr` as HTML.pm does. */
 export function htmlUri(st: UriState, tag: string, attr: Attrs, namesChars: boolean): void {
   if (tag === 'body' || tag === 'table' || tag === 'tr' || tag === 'td') {
     const v = attr.get('background');
     if (v) pushUri(st, v);
   } else if (tag === 'a' || tag === 'area' || tag === 'link') {
-    for (const [k, v] of [...attr]) {
+    if (hasKeyWith(attr, '/href')) for (const [k, v] of [...attr]) {
       if ((namesChars ? RE.c : RE.b).hrefKey.test(k)) {
         attr.delete(k);
         attr.set('href', v);
@@ -88,7 +110,7 @@ export function htmlUri(st: UriState, tag: string, attr: Attrs, namesChars: bool
     const sr = attr.get('data-saferedirecturl');
     if (sr) pushUri(st, sr);
   } else if (tag === 'img' || tag === 'frame' || tag === 'iframe' || tag === 'embed' || tag === 'script' || tag === 'bgsound') {
-    for (const [k, v] of [...attr]) {
+    if (hasKeyWith(attr, '/src')) for (const [k, v] of [...attr]) {
       if ((namesChars ? RE.c : RE.b).srcKey.test(k)) {
         attr.delete(k);
         attr.set('src', v);
@@ -138,18 +160,28 @@ interface ParsedUri {
   path: string;
   query?: string;
   fragment?: string;
+  /** The pattern matched the whole string (it stops at a "\n" in the fragment). */
+  whole: boolean;
 }
 
 const PARSE_URI = /^(?:([^:/?#]+):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#([^\n]*))?/;
 
 function parseUri(u: string): ParsedUri {
   const m = PARSE_URI.exec(u)!;
-  return { scheme: m[1], authority: m[2], path: m[3] ?? '', query: m[4], fragment: m[5] };
+  return { scheme: m[1], authority: m[2], path: m[3] ?? '', query: m[4], fragment: m[5], whole: m[0].length === u.length };
 }
+
+/** parseUri('') */
+const NO_BASE: ParsedUri = { path: '', whole: true };
 
 /** True if `s` at `i` is at Perl's `$` (end, or before a final "\n"). */
 function atEnd(s: string, i: number): boolean {
   return i === s.length || (i === s.length - 1 && s[i] === '\n');
+}
+
+/** removeDotSegments, which leaves a path without '.' as it is (but for the path "0", see there). */
+function dotSegmentsRemoved(path: string): string {
+  return path.includes('.') || path === '0' ? removeDotSegments(path) : path;
 }
 
 export function removeDotSegments(path: string): string {
@@ -186,27 +218,31 @@ function mergeUri(baseAuthority: string | undefined, basePath: string, rPath: st
 
 export function targetUri(base: PerlStr, rel: PerlStr): PerlStr {
   const r = parseUri(rel.s);
-  const b = parseUri(base.s);
+  const b = base.s === '' ? NO_BASE : parseUri(base.s);
   if (r.scheme !== undefined && b.scheme !== undefined && r.scheme === b.scheme) r.scheme = undefined;
-  const t: ParsedUri = { path: '' };
+  if (r.scheme !== undefined && perlTrue(r.scheme) && r.whole && dotSegmentsRemoved(r.path) === r.path) {
+    // absolute and already resolved: the result reassembles the same pieces
+    return { s: rel.s, chars: rel.chars };
+  }
+  const t: ParsedUri = { path: '', whole: true };
   let usesBase = false;
   if (r.scheme !== undefined) {
     t.scheme = r.scheme;
     t.authority = r.authority;
-    t.path = removeDotSegments(r.path);
+    t.path = dotSegmentsRemoved(r.path);
     t.query = r.query;
   } else {
     usesBase = true;
     if (r.authority !== undefined) {
       t.authority = r.authority;
-      t.path = removeDotSegments(r.path);
+      t.path = dotSegmentsRemoved(r.path);
       t.query = r.query;
     } else {
       if (r.path === '') {
         t.path = b.path;
         t.query = r.query !== undefined ? r.query : b.query;
       } else {
-        t.path = r.path.startsWith('/') ? removeDotSegments(r.path) : removeDotSegments(mergeUri(b.authority, b.path, r.path));
+        t.path = r.path.startsWith('/') ? dotSegmentsRemoved(r.path) : dotSegmentsRemoved(mergeUri(b.authority, b.path, r.path));
         t.query = r.query;
       }
       t.authority = b.authority;
