@@ -37,14 +37,14 @@ type Which = typeof ALL | typeof VISIBLE | typeof INVISIBLE;
  * are upgraded (their code points kept) if any chunk of that rendering is a character string.
  */
 function joinChunks(chunks: Chunk[], which: Which): PerlStr {
-  const pieces: string[] = [];
+  let s = '';
   let u = false;
   for (const c of chunks) {
     if (which !== ALL && c.inv !== (which === INVISIBLE)) continue;
-    pieces.push(c.b);
+    s += c.b;
     if (c.u) u = true;
   }
-  return { s: pieces.join(''), chars: u };
+  return { s, chars: u };
 }
 
 /**

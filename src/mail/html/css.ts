@@ -71,6 +71,8 @@ export function matchDeclaration(s: string, from: number, to: number, chars: boo
     out.valueStart = i + 11;
     return;
   }
+  const c0 = s.charCodeAt(i);
+  if (c0 !== 0x64 /* d */ && c0 !== 0x76 /* v */) return;
   let r = i;
   while (r < to && isPropChar(s.charCodeAt(r))) r++;
   const n = r - i;

@@ -16,6 +16,10 @@ export interface SvBuf {
 const ENTITIES: ReadonlyMap<string, { cp: number; utf8: boolean }> = new Map(
   HTML_ENTITY_ROWS.map(([k, cp, utf8]) => [k, { cp, utf8 }]),
 );
+/** The keys ending in ';', looked up by the name before it (no string concatenation). */
+const ENTITIES_SEMI: ReadonlyMap<string, { cp: number; utf8: boolean }> = new Map(
+  HTML_ENTITY_ROWS.filter(([k]) => k.endsWith(';')).map(([k, cp, utf8]) => [k.slice(0, -1), { cp, utf8 }]),
+);
 /** Longest key without ';' (prefix expansion never needs to try longer prefixes). */
 const MAX_BARE_NAME = Math.max(...HTML_ENTITY_ROWS.filter(([k]) => !k.endsWith(';')).map(([k]) => k.length));
 /** Numeric references above this are left undecoded (the C decoder's overflow guard). */
@@ -119,8 +123,9 @@ export function decodeEntities(sv: SvBuf, expandPrefix: boolean): SvBuf {
       const nameStart = s;
       while (isAlnum(at(s))) s++;
       if (s !== nameStart) {
-        let e = ENTITIES.get(src.slice(nameStart, s));
-        if (!e && at(s) === 0x3b) e = ENTITIES.get(src.slice(nameStart, s) + ';');
+        const name = src.slice(nameStart, s);
+        let e = ENTITIES.get(name);
+        if (!e && at(s) === 0x3b) e = ENTITIES_SEMI.get(name);
         if (!e && expandPrefix) {
           for (let ss = Math.min(s - 1, nameStart + MAX_BARE_NAME); ss > nameStart; ss--) {
             const p = ENTITIES.get(src.slice(nameStart, ss));

@@ -29,7 +29,16 @@ export function reClasses(chars: boolean): { S: string; D: string; W: string; fl
 
 /** Perl lc: ASCII-only on byte strings. */
 export function perlLc(p: PerlStr): string {
-  return p.chars ? p.s.toLowerCase() : p.s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (p.chars) return p.s.toLowerCase();
+  const s = p.s;
+  let upper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // toLowerCase would also fold Latin-1 letters: only A-Z runs then
+    if (c >= 0x80) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+  }
+  return upper ? s.toLowerCase() : s;
 }
 
 /** Perl truthiness of a defined string. */

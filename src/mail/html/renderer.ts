@@ -73,10 +73,6 @@ const READ_ATTRS: ReadonlyMap<string, ReadAttrs> = new Map(
   }),
 );
 
-function readsAttrs(tag: string): boolean {
-  return READ_ATTRS.has(tag);
-}
-
 /** html_whitespace: what each whitespace element displays (its regexes applied once per element). */
 const WHITESPACE_TEXT: ReadonlyMap<string, string> = new Map(
   [...ELEMENTS_WHITESPACE].flatMap((tag): [string, string][] => {
@@ -86,6 +82,30 @@ const WHITESPACE_TEXT: ReadonlyMap<string, string> = new Map(
     return [];
   }),
 );
+
+/** Everything html_tag and its handlers look up by tag name, found with one lookup. */
+interface TagInfo {
+  flags: number;
+  /** The attributes read, or null when none are (startTag then builds no map). */
+  read: ReadAttrs | null;
+  /** text_style's %ok_attributes entry (th reads td's). */
+  ok: ReadonlySet<string> | undefined;
+  /** What html_whitespace displays. */
+  whitespace: string | undefined;
+}
+const NO_INFO: TagInfo = { flags: 0, read: null, ok: undefined, whitespace: undefined };
+const TAG_INFO: ReadonlyMap<string, TagInfo> = new Map(
+  [...new Set([...TAG_FLAGS.keys(), ...READ_ATTRS.keys()])].map((tag): [string, TagInfo] => [tag, {
+    flags: TAG_FLAGS.get(tag) ?? 0,
+    read: READ_ATTRS.get(tag) ?? null,
+    ok: OK_ATTRIBUTES.get(tag === 'th' ? 'td' : tag),
+    whitespace: WHITESPACE_TEXT.get(tag),
+  }]),
+);
+
+function tagInfo(tag: string): TagInfo {
+  return TAG_INFO.get(tag) ?? NO_INFO;
+}
 
 const RE = { b: build(false), c: build(true) };
 function build(chars: boolean) {
@@ -164,6 +184,9 @@ export class HtmlRenderer implements TokenSink {
   private anchorLast: PerlStr = { s: '', chars: false };
   /** The last key this renderer knows to be in uriState.uris (repeated adds are no-ops). */
   private lastKey: PerlStr | null = null;
+  /** The tag wantsAttrs looked up last, for startTag. */
+  private pendingName = '';
+  private pendingInfo: TagInfo = NO_INFO;
   /** applyStyle's scratch result. */
   private readonly decl: Declaration = { kind: DECL_NONE, valueStart: 0 };
 
@@ -178,13 +201,17 @@ export class HtmlRenderer implements TokenSink {
 
   /** The tokenizer may skip building attributes nobody reads (`name` as startTag gets it). */
   wantsAttrs(name: string): boolean {
-    return readsAttrs(name);
+    const info = tagInfo(name);
+    this.pendingName = name;
+    this.pendingInfo = info;
+    return info.read !== null;
   }
 
   startTag(tag: string, attrs: RawAttr[], utf8: boolean): void {
+    const info = tag === this.pendingName ? this.pendingInfo : tagInfo(tag);
     let attr = NO_ATTRS; // never mutated: only READ_ATTRS tags reach the code that edits attributes
-    const read = READ_ATTRS.get(tag);
-    if (read !== undefined) {
+    const read = info.read;
+    if (read !== null) {
       attr = new Map();
       for (const a of attrs) {
         const key = a.name;
@@ -195,11 +222,11 @@ export class HtmlRenderer implements TokenSink {
         attr.set(key, svToPerl(sv));
       }
     }
-    this.htmlTag(tag, attr, 1, utf8);
+    this.htmlTag(tag, info, attr, 1, utf8);
   }
 
   endTag(name: string, utf8: boolean): void {
-    this.htmlTag(name, NO_ATTRS, -1, utf8);
+    this.htmlTag(name, tagInfo(name), NO_ATTRS, -1, utf8);
   }
 
   text(raw: string, utf8: boolean, isCdata: boolean): void {
@@ -208,7 +235,7 @@ export class HtmlRenderer implements TokenSink {
   }
 
   // ---- html_tag ----
-  private htmlTag(tag: string, attr: Attrs, num: number, utf8: boolean): void {
+  private htmlTag(tag: string, info: TagInfo, attr: Attrs, num: number, utf8: boolean): void {
     // the namespace pattern needs a ':'
     const maybeNamespace = tag.includes(':') && (utf8 ? RE.c : RE.b).namespace.test(tag);
     // $self->{inside}{$tag} += $num, floored at 0
@@ -216,10 +243,10 @@ export class HtmlRenderer implements TokenSink {
     else if (tag === 'script') this.insideScript = Math.max(0, this.insideScript + num);
     else if (tag === 'style') this.insideStyle = Math.max(0, this.insideStyle + num);
     if (maybeNamespace) return;
-    const f = TAG_FLAGS.get(tag) ?? 0;
+    const f = info.flags;
     if ((f & F_ELEMENT) === 0) return;
-    if (f & F_TEXT_STYLE) this.textStyleTag(tag, attr, num);
-    if (f & F_WHITESPACE) this.htmlWhitespace(tag);
+    if (f & F_TEXT_STYLE) this.textStyleTag(tag, info, attr, num);
+    if (f & F_WHITESPACE) this.htmlWhitespace(info);
     if (num === 1) {
       if (f & F_URI) htmlUri(this.uriState, tag, attr, utf8);
       this.htmlTests(tag, attr);
@@ -231,8 +258,8 @@ export class HtmlRenderer implements TokenSink {
     return tag === 'a' ? this.insideA : tag === 'script' ? this.insideScript : this.insideStyle;
   }
 
-  private htmlWhitespace(tag: string): void {
-    const text = WHITESPACE_TEXT.get(tag);
+  private htmlWhitespace(info: TagInfo): void {
+    const text = info.whitespace;
     if (text !== undefined) this.displayText({ b: text, u: false }, true, false);
   }
 
@@ -258,7 +285,7 @@ export class HtmlRenderer implements TokenSink {
     return this.textStyle[this.textStyle.length - 1]!;
   }
 
-  private textStyleTag(tagIn: string, attr: Attrs, num: number): void {
+  private textStyleTag(tagIn: string, info: TagInfo, attr: Attrs, num: number): void {
     const tag = tagIn === 'th' ? 'td' : tagIn;
     if (num !== 1) {
       if (tag !== 'body') this.closeTag(tag);
@@ -283,7 +310,7 @@ export class HtmlRenderer implements TokenSink {
       this.textStyle.push(nw);
       return;
     }
-    const ok = OK_ATTRIBUTES.get(tag);
+    const ok = info.ok;
     for (const [name, value] of attr) {
       if (!ok || !ok.has(name)) continue;
       if (name === 'text' || name === 'color') {
