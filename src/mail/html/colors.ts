@@ -4,7 +4,8 @@ import type { PerlStr } from '../perlstr.js';
 import { HTML_COLORS } from '../../data/html-tables.js';
 import { perlLc, perlNum, reClasses, skipSpace, trimEnd } from './perl.js';
 
-const RE = { b: build(false), c: build(true) };
+// name_to_rgb's patterns, per string kind (built on first use: most colours never need them).
+const RE: { b?: ReturnType<typeof build>; c?: ReturnType<typeof build> } = {};
 function build(chars: boolean) {
   const { D, S, flags } = reClasses(chars);
   return {
@@ -30,7 +31,7 @@ export function nameToRgb(c: PerlStr): string {
   if (named !== undefined) return '#' + named;
   // '#' and hex digits only (the common case): no rgb() forms to convert, only '#'s to drop
   if (isHashHex(color)) return color.startsWith('#') ? '#' + normalizeHex(color.replaceAll('#', '')) : 'invalid';
-  const re = c.chars ? RE.c : RE.b;
+  const re = c.chars ? (RE.c ??= build(true)) : (RE.b ??= build(false));
   if (!re.candidate.test(color)) return 'invalid';
   let m = re.pct.exec(color);
   if (m) {

@@ -13,7 +13,7 @@ import {
   DECL_BACKGROUND, DECL_BACKGROUND_COLOR, DECL_COLOR, DECL_DISPLAY, DECL_NONE, DECL_VISIBILITY,
   matchDeclaration, type Declaration,
 } from './css.js';
-import { captureTrimmed, isPerlSpace, perlLc, perlNum, perlTrue, reClasses } from './perl.js';
+import { captureTrimmed, isPerlSpace, leadingDigits, perlLc, perlNum, perlTrue, reClasses } from './perl.js';
 import { addUriKey, canonUri, htmlUri, URI_ATTRS, URI_RENAMED, type Attrs, type UriState } from './uris.js';
 
 interface Style {
@@ -107,14 +107,12 @@ function tagInfo(tag: string): TagInfo {
   return TAG_INFO.get(tag) ?? NO_INFO;
 }
 
-const RE = { b: build(false), c: build(true) };
-function build(chars: boolean) {
-  const { S, D, W, flags } = reClasses(chars);
-  return {
-    namespace: new RegExp(`^(?:o|st${D}):(?:${W}|-)+\\/?\\n?$`, flags),
-    sizeRel: new RegExp(`^${S}*([+-]${D}+)`, flags),
-    sizeAbs: new RegExp(`^${S}*(${D}+)`, flags),
-  };
+// html_tag's namespace pattern /^(?:o|st\d):[\w-]+\/?$/, per string kind (built on first use).
+const NAMESPACE: { b?: RegExp; c?: RegExp } = {};
+function namespaceRe(chars: boolean): RegExp {
+  const k = chars ? 'c' : 'b';
+  const { D, W, flags } = reClasses(chars);
+  return (NAMESPACE[k] ??= new RegExp(`^(?:o|st${D}):(?:${W}|-)+\\/?\\n?$`, flags));
 }
 
 // display_text's white space: [ \t\n\r\f\x0b]+ and the two characters "\xC2\xA0" (the same
@@ -237,7 +235,7 @@ export class HtmlRenderer implements TokenSink {
   // ---- html_tag ----
   private htmlTag(tag: string, info: TagInfo, attr: Attrs, num: number, utf8: boolean): void {
     // the namespace pattern needs a ':'
-    const maybeNamespace = tag.includes(':') && (utf8 ? RE.c : RE.b).namespace.test(tag);
+    const maybeNamespace = tag.includes(':') && namespaceRe(utf8).test(tag);
     // $self->{inside}{$tag} += $num, floored at 0
     if (tag === 'a') this.insideA = Math.max(0, this.insideA + num);
     else if (tag === 'script') this.insideScript = Math.max(0, this.insideScript + num);
@@ -293,9 +291,9 @@ export class HtmlRenderer implements TokenSink {
     }
     if (tag === 'basefont') {
       const size = attr.get('size');
-      const m = size ? (size.chars ? RE.c : RE.b).sizeAbs.exec(size.s) : null;
-      if (m) {
-        this.basefont = perlNum(m[1]!);
+      const m = size ? leadingDigits(size.s, size.chars, false) : null;
+      if (m !== null) {
+        this.basefont = perlNum(m);
         return;
       }
     }
@@ -316,10 +314,10 @@ export class HtmlRenderer implements TokenSink {
       if (name === 'text' || name === 'color') {
         nw.fgcolor = nameToRgb(value);
       } else if (name === 'size') {
-        const re = value.chars ? RE.c : RE.b;
-        let m = re.sizeRel.exec(value.s);
-        if (m) nw.size = this.basefont + perlNum(m[1]!);
-        else if ((m = re.sizeAbs.exec(value.s))) nw.size = perlNum(m[1]!);
+        // /^\s*([+-]\d+)/ relative, else /^\s*(\d+)/ absolute
+        let m = leadingDigits(value.s, value.chars, true);
+        if (m !== null) nw.size = this.basefont + perlNum(m);
+        else if ((m = leadingDigits(value.s, value.chars, false)) !== null) nw.size = perlNum(m);
       } else if (name === 'style') {
         this.applyStyle(nw, value);
       }

@@ -46,7 +46,9 @@ export function pushUri(st: UriState, uri: PerlStr): void {
   }
 }
 
-const RE = { b: buildRes(false), c: buildRes(true) };
+// html_uri's and target_uri's patterns, per string kind (built on first use).
+const RE: { b?: ReturnType<typeof buildRes>; c?: ReturnType<typeof buildRes> } = {};
+const reFor = (chars: boolean) => (chars ? (RE.c ??= buildRes(true)) : (RE.b ??= buildRes(false)));
 function buildRes(chars: boolean) {
   const { D, W, flags } = reClasses(chars);
   return {
@@ -58,7 +60,7 @@ function buildRes(chars: boolean) {
     ftp: new RegExp(`^ftp${D}*\\.`, 'i' + flags),
   };
 }
-const res = (p: PerlStr) => (p.chars ? RE.c : RE.b);
+const res = (p: PerlStr) => reFor(p.chars);
 
 const BASE_ABS = /^(?:https?|ftp):\/{0,2}/i;
 // s@^([a-z]+:/{0,2}[^/]+/.*?)[^/\.]+\.[^/\.]{2,4}$@$1@i ('.' does not match "\n")
@@ -93,7 +95,7 @@ export function htmlUri(st: UriState, tag: string, attr: Attrs, namesChars: bool
     if (v) pushUri(st, v);
   } else if (tag === 'a' || tag === 'area' || tag === 'link') {
     if (hasKeyWith(attr, '/href')) for (const [k, v] of [...attr]) {
-      if ((namesChars ? RE.c : RE.b).hrefKey.test(k)) {
+      if (reFor(namesChars).hrefKey.test(k)) {
         attr.delete(k);
         attr.set('href', v);
       }
@@ -111,7 +113,7 @@ export function htmlUri(st: UriState, tag: string, attr: Attrs, namesChars: bool
     if (sr) pushUri(st, sr);
   } else if (tag === 'img' || tag === 'frame' || tag === 'iframe' || tag === 'embed' || tag === 'script' || tag === 'bgsound') {
     if (hasKeyWith(attr, '/src')) for (const [k, v] of [...attr]) {
-      if ((namesChars ? RE.c : RE.b).srcKey.test(k)) {
+      if (reFor(namesChars).srcKey.test(k)) {
         attr.delete(k);
         attr.set('src', v);
       }
@@ -255,7 +257,7 @@ export function targetUri(base: PerlStr, rel: PerlStr): PerlStr {
   if (t.scheme !== undefined && perlTrue(t.scheme)) {
     out += t.scheme + ':';
   } else if (t.authority !== undefined) {
-    const rx = chars ? RE.c : RE.b;
+    const rx = reFor(chars);
     if (rx.www.test(t.authority)) out += 'http:';
     else if (rx.ftp.test(t.authority)) out += 'ftp:';
   }
