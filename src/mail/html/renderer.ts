@@ -119,6 +119,24 @@ function namespaceRe(chars: boolean): RegExp {
 // characters in a byte string and in a character string).
 // Runs that are a single ' ' are left alone (replacing them by ' ' changes nothing).
 const COLLAPSE = / [ \t\n\r\f\x0b]+|[\t\n\r\f\x0b][ \t\n\r\f\x0b]*|\xc2\xa0/g;
+/** Texts up to this length are first checked for anything COLLAPSE would change by a loop. */
+const SHORT_COLLAPSE = 64;
+
+/** text.replace(COLLAPSE, ' '), without the regex for "\n" and short texts it leaves alone. */
+function collapseDisplay(b: string): string {
+  if (b === '\n') return ' '; // most texts between tags
+  if (b.length > SHORT_COLLAPSE) return b.replace(COLLAPSE, ' ');
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c === 0x20) {
+      const d = b.charCodeAt(i + 1);
+      if (d === 0x20 || (d >= 0x09 && d <= 0x0d)) return b.replace(COLLAPSE, ' ');
+    } else if ((c >= 0x09 && c <= 0x0d) || (c === 0xc2 && b.charCodeAt(i + 1) === 0xa0)) {
+      return b.replace(COLLAPSE, ' ');
+    }
+  }
+  return b;
+}
 
 function hasVisibleChar(sv: SvBuf): boolean {
   const b = sv.b;
@@ -457,7 +475,7 @@ export class HtmlRenderer implements TokenSink {
         else if (last.b.endsWith(' \n')) last.b = last.b.slice(0, -2) + '\n';
       }
     } else {
-      b = b.replace(COLLAPSE, ' ');
+      b = collapseDisplay(b);
       if (last && !invisible && last.ws && b.startsWith(' ')) b = b.slice(1);
     }
     chunks.push({ b, u: sv.u, ws: whitespace, inv: invisible });
