@@ -12,7 +12,7 @@ const UNI_SPACE = new Set([
 /** \s: ASCII rules on byte strings, Unicode rules on character strings. */
 export function isPerlSpace(c: number, chars: boolean): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  return chars && UNI_SPACE.has(c);
+  return chars && c >= 0x85 && UNI_SPACE.has(c); // (no other member is above 0x20 and below 0x85)
 }
 
 /** Regex source for \s, \d, \w in the given mode (use with the `u` flag in character mode). */

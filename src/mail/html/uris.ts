@@ -19,16 +19,22 @@ export function addUriKey(st: UriState, key: PerlStr): void {
   if (!st.uris.has(key.s)) st.uris.set(key.s, key);
 }
 
+/** canon_uri's [\s\xA0]. */
+function isUriSpace(c: number, chars: boolean): boolean {
+  return c === 0xa0 || isPerlSpace(c, chars);
+}
+
 /** canon_uri: trim [\s\xA0] at both ends, cut to MAX_URI_LENGTH characters. */
 export function canonUri(u: PerlStr): PerlStr {
   const s = u.s;
-  const sp = (c: number): boolean => c === 0xa0 || isPerlSpace(c, u.chars);
+  const chars = u.chars;
   let i = 0;
-  while (i < s.length && sp(s.charCodeAt(i))) i++;
+  while (i < s.length && isUriSpace(s.charCodeAt(i), chars)) i++;
   let j = s.length;
-  while (j > i && sp(s.charCodeAt(j - 1))) j--;
+  while (j > i && isUriSpace(s.charCodeAt(j - 1), chars)) j--;
   let r: PerlStr = i === 0 && j === s.length ? u : { s: s.slice(i, j), chars: u.chars };
-  if (perlLength(r) > MAX_URI_LENGTH) r = { s: perlPrefix(r, MAX_URI_LENGTH), chars: r.chars };
+  // (a string of at most MAX_URI_LENGTH code units has at most that many characters)
+  if (r.s.length > MAX_URI_LENGTH && perlLength(r) > MAX_URI_LENGTH) r = { s: perlPrefix(r, MAX_URI_LENGTH), chars: r.chars };
   return r;
 }
 
