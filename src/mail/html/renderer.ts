@@ -110,9 +110,11 @@ function tagInfo(tag: string): TagInfo {
 // html_tag's namespace pattern /^(?:o|st\d):[\w-]+\/?$/, per string kind (built on first use).
 const NAMESPACE: { b?: RegExp; c?: RegExp } = {};
 function namespaceRe(chars: boolean): RegExp {
-  const k = chars ? 'c' : 'b';
+  return chars ? (NAMESPACE.c ??= buildNamespace(true)) : (NAMESPACE.b ??= buildNamespace(false));
+}
+function buildNamespace(chars: boolean): RegExp {
   const { D, W, flags } = reClasses(chars);
-  return (NAMESPACE[k] ??= new RegExp(`^(?:o|st${D}):(?:${W}|-)+\\/?\\n?$`, flags));
+  return new RegExp(`^(?:o|st${D}):(?:${W}|-)+\\/?\\n?$`, flags);
 }
 
 // display_text's white space: [ \t\n\r\f\x0b]+ and the two characters "\xC2\xA0" (the same
