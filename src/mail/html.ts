@@ -1,7 +1,7 @@
 // Mirrors Mail::SpamAssassin::HTML (HTML.pm: new(1,1), parse, get_rendered_text) as driven by
 // Mail::SpamAssassin::Message::Node::rendered (Message/Node.pm) for a text/html part.
 
-import { type PerlStr, utf8Encode } from './perlstr.js';
+import type { PerlStr } from './perlstr.js';
 import { HtmlTokenizer } from './html/tokenizer.js';
 import { HtmlRenderer, MAX_FORCED_CLOSE, type Chunk } from './html/renderer.js';
 
@@ -34,26 +34,24 @@ type Which = typeof ALL | typeof VISIBLE | typeof INVISIBLE;
 
 /**
  * Join the chunks of one rendering (all, visible or invisible) as Perl's join/.= does: byte chunks
- * are upgraded if any chunk of that rendering is UTF-8.
+ * are upgraded (their code points kept) if any chunk of that rendering is a character string.
  */
 function joinChunks(chunks: Chunk[], which: Which): PerlStr {
-  const pieces: string[] = [];
+  let s = '';
   let u = false;
   for (const c of chunks) {
     if (which !== ALL && c.inv !== (which === INVISIBLE)) continue;
-    pieces.push(c.b);
+    s += c.b;
     if (c.u) u = true;
   }
-  if (!u) return { s: pieces.join(''), chars: false };
-  // every chunk as code points: UTF-8 chunks are decoded, byte chunks read as Latin-1
-  let k = 0;
-  for (const c of chunks) {
-    if (which !== ALL && c.inv !== (which === INVISIBLE)) continue;
-    if (!c.u) pieces[k] = utf8Encode(c.b);
-    k++;
-  }
-  return { s: Buffer.from(pieces.join(''), 'latin1').toString('utf8'), chars: true };
+  return { s, chars: u };
 }
+
+/**
+ * String.prototype.toWellFormed (ES2024, in Node 20): lone surrogates become U+FFFD, as a round trip
+ * through UTF-8 does (HTML::Parser reads a character string's UTF-8 encoding).
+ */
+const toWellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
 
 /** Render one HTML text exactly as Node.pm::rendered does with Mail::SpamAssassin::HTML. */
 export function renderHtml(text: PerlStr): HtmlRendering {
@@ -61,13 +59,13 @@ export function renderHtml(text: PerlStr): HtmlRendering {
   // (each substitution only runs when the text has what it looks for)
   let s = text.s.replace(NBSP_ENTITY, ' ');
   if (s.includes('/>')) s = s.replace(text.chars ? SELF_CLOSE_CHARS : SELF_CLOSE_BYTES, '<$1>');
-  if (text.chars ? s.includes('\u201C') || s.includes('\u201D') : s.includes('\xE2\x80')) {
-    s = s.replace(text.chars ? SMART_QUOTES_CHARS : SMART_QUOTES_BYTES, '"');
-  }
+  // (on a character string, one regex scan: includes('\u201C') is slow on two-byte strings)
+  if (text.chars) s = s.replace(SMART_QUOTES_CHARS, '"');
+  else if (s.includes('\xE2\x80')) s = s.replace(SMART_QUOTES_BYTES, '"');
 
   const renderer = new HtmlRenderer();
   const tok = new HtmlTokenizer(renderer);
-  tok.parse(text.chars ? utf8Encode(s) : s, text.chars);
+  tok.parse(text.chars ? toWellFormed(s) : s, text.chars);
   // bug 7437: close unclosed <style> and <script>
   for (let i = 0; i < MAX_FORCED_CLOSE && renderer.insideCount('style') > 0; i++) tok.parse('</style>', false);
   for (let i = 0; i < MAX_FORCED_CLOSE && renderer.insideCount('script') > 0; i++) tok.parse('</script>', false);

@@ -36,18 +36,6 @@ export interface RenderedBody {
 }
 
 const RE_HTML_NAME = /\.s?html?\n?$/i;
-// Perl \s on byte strings, and on character strings (Unicode White_Space minus nothing relevant).
-// (The *_NOSP forms leave out the space character.)
-const WS_BYTES_NOSP = '\\t\\n\\x0B\\f\\r';
-const WS_CHARS_NOSP = '\\t\\n\\x0B\\f\\r\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
-const WS_BYTES = WS_BYTES_NOSP + ' ';
-const WS_CHARS = WS_CHARS_NOSP + ' ';
-const RE_PARA_BYTES = new RegExp(`\\n+[${WS_BYTES}]*\\n+`, 'g');
-const RE_PARA_CHARS = new RegExp(`\\n+[${WS_CHARS}]*\\n+`, 'g');
-// s/\s+/ /g without touching the runs that are already a single ' ' (most of them): a run starting
-// with ' ' and longer than one character, or starting with any other white space.
-const RE_WS_RUN_BYTES = new RegExp(` [${WS_BYTES}]+|[${WS_BYTES_NOSP}][${WS_BYTES}]*`, 'g');
-const RE_WS_RUN_CHARS = new RegExp(` [${WS_CHARS}]+|[${WS_CHARS_NOSP}][${WS_CHARS}]*`, 'g');
 const RE_SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Node.pm::effective_type: a name ending in .htm/.html/.shtml makes any part text/html. */
@@ -118,12 +106,32 @@ export function splitIntoShortLines(text: string): string[] {
   return result;
 }
 
-/** Whitespace handling of get_body_text_array_common, then utf8::encode if a character string. */
+// Perl \s on byte strings, and on character strings (Unicode White_Space). (The *_NOSP forms leave
+// out the space character.)
+const WS_BYTES_NOSP = '\\t\\n\\x0B\\f\\r';
+const WS_CHARS_NOSP = '\\t\\n\\x0B\\f\\r\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
+// The maximal \s runs that collapseWhitespace changes (all but a single ' '), and NULs.
+const RE_RUN_BYTES = new RegExp(` [${WS_BYTES_NOSP} ]+|[${WS_BYTES_NOSP}][${WS_BYTES_NOSP} ]*|\\x00`, 'g');
+const RE_RUN_CHARS = new RegExp(` [${WS_CHARS_NOSP} ]+|[${WS_CHARS_NOSP}][${WS_CHARS_NOSP} ]*|\\x00`, 'g');
+
+/** What one run of RE_RUN_* becomes (see collapseWhitespace). */
+function collapseRun(run: string): string {
+  if (run === '\x00') return '\n';
+  const first = run.indexOf('\n');
+  if (first < 0) return ' ';
+  const last = run.lastIndexOf('\n');
+  if (first === last) return ' ';
+  return (first > 0 ? ' \n' : '\n') + (last < run.length - 1 ? ' ' : '');
+}
+
+/**
+ * Whitespace handling of get_body_text_array_common, then utf8::encode if a character string:
+ * s/\n+\s*\n+/\x00/g; s/\s+/ /g; s/\x00/\n/g, in one pass. Within a maximal \s run, the first
+ * substitution takes the first through the last "\n" when there are two or more; the second turns
+ * what is left on either side into one space; every NUL (also one that was there) becomes "\n".
+ */
 export function collapseWhitespace(text: PerlStr): string {
-  const para = text.chars ? RE_PARA_CHARS : RE_PARA_BYTES;
-  const ws = text.chars ? RE_WS_RUN_CHARS : RE_WS_RUN_BYTES;
-  let s = text.s.replace(para, '\x00').replace(ws, ' ');
-  if (s.includes('\x00')) s = s.replaceAll('\x00', '\n');
+  const s = text.s.replace(text.chars ? RE_RUN_CHARS : RE_RUN_BYTES, collapseRun);
   return text.chars ? utf8Encode(s) : s;
 }
 

@@ -4,7 +4,8 @@ import type { PerlStr } from '../perlstr.js';
 import { HTML_COLORS } from '../../data/html-tables.js';
 import { perlLc, perlNum, reClasses, skipSpace, trimEnd } from './perl.js';
 
-const RE = { b: build(false), c: build(true) };
+// name_to_rgb's patterns, per string kind (built on first use: most colours never need them).
+const RE: { b?: ReturnType<typeof build>; c?: ReturnType<typeof build> } = {};
 function build(chars: boolean) {
   const { D, S, flags } = reClasses(chars);
   return {
@@ -28,7 +29,9 @@ export function nameToRgb(c: PerlStr): string {
   color = color.slice(0, trimEnd(color, c.chars));
   const named = HTML_COLORS.get(color);
   if (named !== undefined) return '#' + named;
-  const re = c.chars ? RE.c : RE.b;
+  // '#' and hex digits only (the common case): no rgb() forms to convert, only '#'s to drop
+  if (isHashHex(color)) return color.startsWith('#') ? '#' + normalizeHex(color.replaceAll('#', '')) : 'invalid';
+  const re = c.chars ? (RE.c ??= build(true)) : (RE.b ??= build(false));
   if (!re.candidate.test(color)) return 'invalid';
   let m = re.pct.exec(color);
   if (m) {
@@ -37,12 +40,26 @@ export function nameToRgb(c: PerlStr): string {
   m = re.dec.exec(color);
   if (m) color = '#' + [m[1]!, m[2]!, m[3]!].map((x) => dec2hex(perlNum(x))).join('');
   if (!color.startsWith('#')) return 'invalid';
-  color = color.replace(/[^a-f0-9]/gi, '');
+  return '#' + normalizeHex(color.replace(/[^a-f0-9]/gi, ''));
+}
+
+/** True if every character is one of [#0-9a-f] (what lc leaves of the candidate's first form). */
+function isHashHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || c === 0x23)) return false;
+  }
+  return true;
+}
+
+/** name_to_rgb's final steps on the hex digits: cut to 6 or 3, pad to a multiple of 3, double 3. */
+function normalizeHex(hex: string): string {
+  let color = hex;
   if (color.length > 6) color = color.slice(0, 6);
   if (color.length > 3 && color.length < 6) color = color.slice(0, 3);
   if (color.length % 3) color += '0'.repeat(3 - (color.length % 3));
   if (color.length === 3) color = color[0]! + color[0] + color[1] + color[1] + color[2] + color[2];
-  return '#' + color;
+  return color;
 }
 
 /** parse_css_background: layers of space-separated values (quotes and parentheses kept). */

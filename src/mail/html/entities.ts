@@ -1,12 +1,13 @@
 // Mirrors HTML::Parser 3.81's C entity decoder (util.c decode_entities), as used for dtext (with
-// expand_prefix) and attribute values (without), on Perl's internal string buffer.
+// expand_prefix) and attribute values (without).
 //
-// Strings here are "internal buffers": a binary string holding either Latin-1 bytes (utf8 flag off)
-// or the UTF-8 encoding of a character string (utf8 flag on), exactly as the C code sees them.
+// Strings here are Perl string values with their utf8 flag (the C code works on the internal buffer,
+// UTF-8 octets when the flag is on; every decision it takes is on ASCII, so working on the code points
+// gives the same result without encoding and decoding, see the low-surrogate join below).
 
 import { HTML_ENTITY_ROWS } from '../../data/html-entities.js';
 
-/** A Perl SV buffer: `b` is a binary string; UTF-8 octets when `u` is set. */
+/** A Perl SV: `b` holds its code points (a binary string when `u`, the utf8 flag, is off). */
 export interface SvBuf {
   b: string;
   u: boolean;
@@ -14,6 +15,10 @@ export interface SvBuf {
 
 const ENTITIES: ReadonlyMap<string, { cp: number; utf8: boolean }> = new Map(
   HTML_ENTITY_ROWS.map(([k, cp, utf8]) => [k, { cp, utf8 }]),
+);
+/** The keys ending in ';', looked up by the name before it (no string concatenation). */
+const ENTITIES_SEMI: ReadonlyMap<string, { cp: number; utf8: boolean }> = new Map(
+  HTML_ENTITY_ROWS.filter(([k]) => k.endsWith(';')).map(([k, cp, utf8]) => [k.slice(0, -1), { cp, utf8 }]),
 );
 /** Longest key without ';' (prefix expansion never needs to try longer prefixes). */
 const MAX_BARE_NAME = Math.max(...HTML_ENTITY_ROWS.filter(([k]) => !k.endsWith(';')).map(([k]) => k.length));
@@ -33,48 +38,39 @@ function hexVal(c: number): number {
   return -1;
 }
 
-/** UTF-8 octets (binary string) of one code point, as Perl's uvchr_to_utf8 (lax, any value). */
-export function cpToUtf8(cp: number): string {
-  if (cp < 0x80) return String.fromCharCode(cp);
-  if (cp < 0x800) return String.fromCharCode(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-  if (cp < 0x10000) {
-    return String.fromCharCode(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-  }
-  return String.fromCharCode(
-    0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f),
-  );
-}
-
-/** Latin-1 bytes -> UTF-8 octets (Perl's bytes_to_utf8 / sv_utf8_upgrade). */
-export function latin1ToUtf8(b: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\x80-\xff]/.test(b)) return b;
-  return Buffer.from(b, 'utf8').toString('latin1');
+/**
+ * The low-surrogate join of the C decoder backs up three octets of its UTF-8 buffer (the U+FFFD it
+ * wrote for the high surrogate). Usually that is the U+FFFD itself; when raw text came in between,
+ * cut three octets of the encoding and decode the rest as the final UTF-8 decoding would (a cut
+ * character becomes one U+FFFD).
+ */
+function backUpThreeOctets(out: string): string {
+  if (out.endsWith('\uFFFD')) return out.slice(0, -1);
+  const octets = Buffer.from(out, 'utf8');
+  return octets.subarray(0, Math.max(0, octets.length - 3)).toString('utf8');
 }
 
 /** Decode HTML entities in an SV buffer the way HTML::Parser's C decoder does. */
 export function decodeEntities(sv: SvBuf, expandPrefix: boolean): SvBuf {
   const src = sv.b;
-  if (src.indexOf('&') < 0) return sv;
+  let s = src.indexOf('&');
+  if (s < 0) return sv;
   let utf8 = sv.u;
   const end = src.length;
   let out = '';
-  let s = 0;
   let copyFrom = 0; // raw text not yet copied to `out`
   let highSurrogate = 0;
   const at = (i: number): number => (i < end ? src.charCodeAt(i) : 0);
   const flushRaw = (to: number): void => {
-    if (to > copyFrom) out += utf8 && !sv.u ? latin1ToUtf8(src.slice(copyFrom, to)) : src.slice(copyFrom, to);
+    // upgrading a byte string to UTF-8 keeps its code points: raw text is copied as is
+    if (to > copyFrom) out += src.slice(copyFrom, to);
     copyFrom = to;
   };
   while (s < end) {
-    if (src.charCodeAt(s) !== AMP) {
-      s++;
-      continue;
-    }
+    s = src.indexOf('&', s);
+    if (s < 0) break;
     const ampAt = s;
     s++;
-    let repl: string | null = null; // replacement code point(s) as a byte string in its own encoding
     let replUtf8 = false;
     let replCp = -1;
     let lowSurrogateJoin = false;
@@ -127,8 +123,9 @@ export function decodeEntities(sv: SvBuf, expandPrefix: boolean): SvBuf {
       const nameStart = s;
       while (isAlnum(at(s))) s++;
       if (s !== nameStart) {
-        let e = ENTITIES.get(src.slice(nameStart, s));
-        if (!e && at(s) === 0x3b) e = ENTITIES.get(src.slice(nameStart, s) + ';');
+        const name = src.slice(nameStart, s);
+        let e = ENTITIES.get(name);
+        if (!e && at(s) === 0x3b) e = ENTITIES_SEMI.get(name);
         if (!e && expandPrefix) {
           for (let ss = Math.min(s - 1, nameStart + MAX_BARE_NAME); ss > nameStart; ss--) {
             const p = ENTITIES.get(src.slice(nameStart, ss));
@@ -143,13 +140,9 @@ export function decodeEntities(sv: SvBuf, expandPrefix: boolean): SvBuf {
     if (at(s) === 0x3b) s++;
     if (at(s) !== AMP) highSurrogate = 0;
     flushRaw(ampAt);
-    if (!utf8 && replUtf8) {
-      out = latin1ToUtf8(out);
-      utf8 = true;
-    }
-    if (lowSurrogateJoin) out = out.slice(0, out.length - 3); // back up past the U+FFFD
-    repl = utf8 ? cpToUtf8(replCp) : String.fromCharCode(replCp);
-    out += repl;
+    if (replUtf8) utf8 = true; // sv_utf8_upgrade: the code points so far stay
+    if (lowSurrogateJoin) out = backUpThreeOctets(out);
+    out += String.fromCodePoint(replCp);
     copyFrom = s;
   }
   flushRaw(end);

@@ -12,7 +12,7 @@ const UNI_SPACE = new Set([
 /** \s: ASCII rules on byte strings, Unicode rules on character strings. */
 export function isPerlSpace(c: number, chars: boolean): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  return chars && UNI_SPACE.has(c);
+  return chars && c >= 0x85 && UNI_SPACE.has(c); // (no other member is above 0x20 and below 0x85)
 }
 
 /** Regex source for \s, \d, \w in the given mode (use with the `u` flag in character mode). */
@@ -29,7 +29,16 @@ export function reClasses(chars: boolean): { S: string; D: string; W: string; fl
 
 /** Perl lc: ASCII-only on byte strings. */
 export function perlLc(p: PerlStr): string {
-  return p.chars ? p.s.toLowerCase() : p.s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (p.chars) return p.s.toLowerCase();
+  const s = p.s;
+  let upper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // toLowerCase would also fold Latin-1 letters: only A-Z runs then
+    if (c >= 0x80) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+  }
+  return upper ? s.toLowerCase() : s;
 }
 
 /** Perl truthiness of a defined string. */
@@ -39,8 +48,62 @@ export function perlTrue(s: string): boolean {
 
 /** Perl numification of a string (leading white space, sign, ASCII digits, fraction, exponent). */
 export function perlNum(s: string): number {
-  const m = /^[\t\n\x0B\f\r ]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)/.exec(s);
-  return m ? Number(m[1]) : 0;
+  // /^[\t\n\x0B\f\r ]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)/, scanned
+  let i = skipSpace(s, 0, false);
+  const from = i;
+  if (s[i] === '+' || s[i] === '-') i++;
+  const intEnd = digitsEnd(s, i);
+  if (intEnd > i) {
+    i = intEnd;
+    if (s[i] === '.') i = digitsEnd(s, i + 1);
+  } else if (s[i] === '.' && digitsEnd(s, i + 1) > i + 1) {
+    i = digitsEnd(s, i + 1);
+  } else {
+    return 0;
+  }
+  if (s[i] === 'e' || s[i] === 'E') {
+    let e = i + 1;
+    if (s[e] === '+' || s[e] === '-') e++;
+    const expEnd = digitsEnd(s, e);
+    if (expEnd > e) i = expEnd;
+  }
+  return Number(s.slice(from, i));
+}
+
+/** Index after the ASCII digits from `from`. */
+function digitsEnd(s: string, from: number): number {
+  let i = from;
+  while (i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) i++;
+  return i;
+}
+
+let reNd: RegExp | undefined;
+
+/**
+ * The capture of /^\s*([+-]?\d+)/ (the sign required when `signed`, else not allowed), or null;
+ * \d is \p{Nd} on a character string (that class is compiled only when a non-ASCII character is met).
+ */
+export function leadingDigits(s: string, chars: boolean, signed: boolean): string | null {
+  const from = skipSpace(s, 0, chars);
+  let i = from;
+  if (signed) {
+    if (s[i] !== '+' && s[i] !== '-') return null;
+    i++;
+  }
+  const start = i;
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      i++;
+    } else if (chars && c >= 0x80) {
+      const cp = s.codePointAt(i)!;
+      if (!(reNd ??= /^\p{Nd}$/u).test(String.fromCodePoint(cp))) break;
+      i += cp > 0xffff ? 2 : 1;
+    } else {
+      break;
+    }
+  }
+  return i > start ? s.slice(from, i) : null;
 }
 
 /** Index after leading \s characters from `from`. */

@@ -9,8 +9,12 @@ import {
 import { decodeEntities, type SvBuf } from './entities.js';
 import type { RawAttr, TokenSink } from './tokenizer.js';
 import { nameToRgb, parseCssBackground } from './colors.js';
-import { captureTrimmed, isPerlSpace, perlLc, perlNum, perlTrue, reClasses } from './perl.js';
-import { addUriKey, canonUri, htmlUri, type Attrs, type UriState } from './uris.js';
+import {
+  DECL_BACKGROUND, DECL_BACKGROUND_COLOR, DECL_COLOR, DECL_DISPLAY, DECL_NONE, DECL_VISIBILITY,
+  matchDeclaration, type Declaration,
+} from './css.js';
+import { captureTrimmed, isPerlSpace, leadingDigits, perlLc, perlNum, perlTrue, reClasses } from './perl.js';
+import { addUriKey, canonUri, htmlUri, URI_ATTRS, URI_RENAMED, type Attrs, type UriState } from './uris.js';
 
 interface Style {
   tag: string;
@@ -23,7 +27,7 @@ interface Style {
   inv?: boolean;
 }
 
-/** One display_text chunk: internal buffer plus its whitespace/invisible bits. */
+/** One display_text chunk: its text (code points, see SvBuf) plus its whitespace/invisible bits. */
 export interface Chunk {
   b: string;
   u: boolean;
@@ -31,25 +35,9 @@ export interface Chunk {
   inv: boolean;
 }
 
-/** Strings up to this length are checked for non-ASCII units by a loop rather than a regex. */
-const SHORT_SCAN = 64;
-// eslint-disable-next-line no-control-regex
-const RE_NON_ASCII = /[^\x00-\x7f]/;
-
-function isAscii(b: string): boolean {
-  if (b.length > SHORT_SCAN) return !RE_NON_ASCII.test(b);
-  for (let i = 0; i < b.length; i++) if (b.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-/** UTF-8 octets (binary string) -> characters; ASCII is its own decoding. */
-export function fromUtf8(b: string): string {
-  return isAscii(b) ? b : Buffer.from(b, 'latin1').toString('utf8');
-}
-
-/** Internal buffer -> Perl string value (UTF-8 octets decoded when flagged). */
-export function svToPerl(sv: SvBuf): PerlStr {
-  return sv.u ? { s: fromUtf8(sv.b), chars: true } : { s: sv.b, chars: false };
+/** An SV as a Perl string value. */
+function svToPerl(sv: SvBuf): PerlStr {
+  return { s: sv.b, chars: sv.u };
 }
 
 // What html_tag does with a tag, as bits of one lookup (instead of one set lookup per table).
@@ -57,7 +45,6 @@ const F_ELEMENT = 1; // in %elements or %tricks: handled at all
 const F_TEXT_STYLE = 2;
 const F_WHITESPACE = 4;
 const F_URI = 8;
-const F_READS_ATTRS = 16; // start-tag attributes read by text_style, html_uri or html_tests
 const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
   const m = new Map<string, number>();
   const add = (tags: Iterable<string>, f: number): void => {
@@ -68,14 +55,23 @@ const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
   add(ELEMENTS_TEXT_STYLE, F_TEXT_STYLE);
   add(ELEMENTS_WHITESPACE, F_WHITESPACE);
   add(ELEMENTS_URI, F_URI);
-  add([...OK_ATTRIBUTES.keys(), ...ELEMENTS_URI, 'basefont', 'a'], F_READS_ATTRS);
   return m;
 })();
 const NO_ATTRS: Attrs = new Map();
 
-function readsAttrs(tag: string): boolean {
-  return ((TAG_FLAGS.get(tag) ?? 0) & F_READS_ATTRS) !== 0;
+/** The start-tag attributes text_style, html_uri and html_tests read: names, and what renamed ones contain. */
+interface ReadAttrs {
+  names: ReadonlySet<string>;
+  renamed: string | null;
 }
+const READ_ATTRS: ReadonlyMap<string, ReadAttrs> = new Map(
+  [...new Set([...OK_ATTRIBUTES.keys(), ...ELEMENTS_URI, 'basefont', 'a'])].map((tag): [string, ReadAttrs] => {
+    const names = new Set([...(OK_ATTRIBUTES.get(tag === 'th' ? 'td' : tag) ?? []), ...(URI_ATTRS.get(tag) ?? [])]);
+    if (tag === 'basefont') names.add('size');
+    if (tag === 'a') names.add('href');
+    return [tag, { names, renamed: URI_RENAMED.get(tag) ?? null }];
+  }),
+);
 
 /** html_whitespace: what each whitespace element displays (its regexes applied once per element). */
 const WHITESPACE_TEXT: ReadonlyMap<string, string> = new Map(
@@ -87,34 +83,70 @@ const WHITESPACE_TEXT: ReadonlyMap<string, string> = new Map(
   }),
 );
 
-const RE = { b: build(false), c: build(true) };
-function build(chars: boolean) {
-  const { S, D, W, flags } = reClasses(chars);
-  return {
-    namespace: new RegExp(`^(?:o|st${D}):(?:${W}|-)+\\/?\\n?$`, flags),
-    colorProp: new RegExp(`^${S}*(background-)?color:`, 'i' + flags),
-    backgroundProp: new RegExp(`^${S}*background:`, flags),
-    otherProp: new RegExp(`^${S}*([a-z_-]+)${S}*:`, 'i' + flags),
-    sizeRel: new RegExp(`^${S}*([+-]${D}+)`, flags),
-    sizeAbs: new RegExp(`^${S}*(${D}+)`, flags),
-  };
+/** Everything html_tag and its handlers look up by tag name, found with one lookup. */
+interface TagInfo {
+  flags: number;
+  /** The attributes read, or null when none are (startTag then builds no map). */
+  read: ReadAttrs | null;
+  /** text_style's %ok_attributes entry (th reads td's). */
+  ok: ReadonlySet<string> | undefined;
+  /** What html_whitespace displays. */
+  whitespace: string | undefined;
+}
+const NO_INFO: TagInfo = { flags: 0, read: null, ok: undefined, whitespace: undefined };
+const TAG_INFO: ReadonlyMap<string, TagInfo> = new Map(
+  [...new Set([...TAG_FLAGS.keys(), ...READ_ATTRS.keys()])].map((tag): [string, TagInfo] => [tag, {
+    flags: TAG_FLAGS.get(tag) ?? 0,
+    read: READ_ATTRS.get(tag) ?? null,
+    ok: OK_ATTRIBUTES.get(tag === 'th' ? 'td' : tag),
+    whitespace: WHITESPACE_TEXT.get(tag),
+  }]),
+);
+
+function tagInfo(tag: string): TagInfo {
+  return TAG_INFO.get(tag) ?? NO_INFO;
 }
 
-// display_text's white space: [ \t\n\r\f\x0b]+ and the two characters "\xC2\xA0" (as UTF-8
-// octets when the chunk is a character string).
+// html_tag's namespace pattern /^(?:o|st\d):[\w-]+\/?$/, per string kind (built on first use).
+const NAMESPACE: { b?: RegExp; c?: RegExp } = {};
+function namespaceRe(chars: boolean): RegExp {
+  return chars ? (NAMESPACE.c ??= buildNamespace(true)) : (NAMESPACE.b ??= buildNamespace(false));
+}
+function buildNamespace(chars: boolean): RegExp {
+  const { D, W, flags } = reClasses(chars);
+  return new RegExp(`^(?:o|st${D}):(?:${W}|-)+\\/?\\n?$`, flags);
+}
+
+// display_text's white space: [ \t\n\r\f\x0b]+ and the two characters "\xC2\xA0" (the same
+// characters in a byte string and in a character string).
 // Runs that are a single ' ' are left alone (replacing them by ' ' changes nothing).
-const COLLAPSE_BYTES = / [ \t\n\r\f\x0b]+|[\t\n\r\f\x0b][ \t\n\r\f\x0b]*|\xc2\xa0/g;
-const COLLAPSE_UTF8 = / [ \t\n\r\f\x0b]+|[\t\n\r\f\x0b][ \t\n\r\f\x0b]*|\xc3\x82\xc2\xa0/g;
+const COLLAPSE = / [ \t\n\r\f\x0b]+|[\t\n\r\f\x0b][ \t\n\r\f\x0b]*|\xc2\xa0/g;
+/** Texts up to this length are first checked for anything COLLAPSE would change by a loop. */
+const SHORT_COLLAPSE = 64;
+
+/** text.replace(COLLAPSE, ' '), without the regex for "\n" and short texts it leaves alone. */
+function collapseDisplay(b: string): string {
+  if (b === '\n') return ' '; // most texts between tags
+  if (b.length > SHORT_COLLAPSE) return b.replace(COLLAPSE, ' ');
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c === 0x20) {
+      const d = b.charCodeAt(i + 1);
+      if (d === 0x20 || (d >= 0x09 && d <= 0x0d)) return b.replace(COLLAPSE, ' ');
+    } else if ((c >= 0x09 && c <= 0x0d) || (c === 0xc2 && b.charCodeAt(i + 1) === 0xa0)) {
+      return b.replace(COLLAPSE, ' ');
+    }
+  }
+  return b;
+}
 
 function hasVisibleChar(sv: SvBuf): boolean {
   const b = sv.b;
-  const nb = sv.u ? 4 : 2; // length of the encoded "\xC2\xA0" pair
-  const pair = sv.u ? '\xc3\x82\xc2\xa0' : '\xc2\xa0';
   for (let i = 0; i < b.length; i++) {
     const c = b.charCodeAt(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x0b) continue;
-    if ((c === 0xc2 || c === 0xc3) && b.startsWith(pair, i)) {
-      i += nb - 1;
+    if (c === 0xc2 && b.charCodeAt(i + 1) === 0xa0) {
+      i++;
       continue;
     }
     return true;
@@ -133,9 +165,26 @@ function stripImportant(v: string, chars: boolean): string {
   return v.slice(0, i);
 }
 
+/** Lowercase hex digit value, or -1 (the [0-9a-f] of parseHex: no /i). */
+function lowerHexVal(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/** /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})\n?$/ with the three captures as numbers. */
 function parseHex(c: string): [number, number, number] | null {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})\n?$/.exec(c);
-  return m ? [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16)] : null;
+  const i = c.charCodeAt(0) === 0x23 ? 1 : 0;
+  const n = c.length - i;
+  if (n !== 6 && !(n === 7 && c.charCodeAt(c.length - 1) === 0x0a)) return null;
+  const v: [number, number, number] = [0, 0, 0];
+  for (let k = 0; k < 3; k++) {
+    const hi = lowerHexVal(c.charCodeAt(i + 2 * k));
+    const lo = lowerHexVal(c.charCodeAt(i + 2 * k + 1));
+    if (hi < 0 || lo < 0) return null;
+    v[k] = hi * 16 + lo;
+  }
+  return v;
 }
 
 /** Bound on the extra "</style>"/"</script>" chunks HTML.pm feeds (Perl would loop forever). */
@@ -151,6 +200,13 @@ export class HtmlRenderer implements TokenSink {
   private textStyle: Style[] = [];
   private basefont = 3;
   private anchorLast: PerlStr = { s: '', chars: false };
+  /** The last key this renderer knows to be in uriState.uris (repeated adds are no-ops). */
+  private lastKey: PerlStr | null = null;
+  /** The tag wantsAttrs looked up last, for startTag. */
+  private pendingName = '';
+  private pendingInfo: TagInfo = NO_INFO;
+  /** applyStyle's scratch result. */
+  private readonly decl: Declaration = { kind: DECL_NONE, valueStart: 0 };
 
   startDocument(): void {
     this.basefont = 3;
@@ -162,27 +218,33 @@ export class HtmlRenderer implements TokenSink {
   }
 
   /** The tokenizer may skip building attributes nobody reads (`name` as startTag gets it). */
-  wantsAttrs(name: string, utf8: boolean): boolean {
-    return readsAttrs(utf8 ? fromUtf8(name) : name);
+  wantsAttrs(name: string): boolean {
+    const info = tagInfo(name);
+    this.pendingName = name;
+    this.pendingInfo = info;
+    return info.read !== null;
   }
 
-  startTag(name: string, attrs: RawAttr[], utf8: boolean): void {
-    const tag = utf8 ? fromUtf8(name) : name;
-    let attr = NO_ATTRS; // never mutated: only READS_ATTRS tags reach the code that edits attributes
-    if (readsAttrs(tag)) {
+  startTag(tag: string, attrs: RawAttr[], utf8: boolean): void {
+    const info = tag === this.pendingName ? this.pendingInfo : tagInfo(tag);
+    let attr = NO_ATTRS; // never mutated: only READ_ATTRS tags reach the code that edits attributes
+    const read = info.read;
+    if (read !== null) {
       attr = new Map();
       for (const a of attrs) {
-        const key = utf8 ? fromUtf8(a.name) : a.name;
+        const key = a.name;
+        // attributes nobody reads are left out (the others keep their order)
+        if (!read.names.has(key) && (read.renamed === null || !key.includes(read.renamed))) continue;
         if (attr.has(key)) continue; // HTML::Parser keeps the first of repeated attributes
         const sv = a.decode ? decodeEntities({ b: a.value, u: utf8 }, false) : { b: a.value, u: utf8 };
         attr.set(key, svToPerl(sv));
       }
     }
-    this.htmlTag(tag, attr, 1, utf8);
+    this.htmlTag(tag, info, attr, 1, utf8);
   }
 
   endTag(name: string, utf8: boolean): void {
-    this.htmlTag(utf8 ? fromUtf8(name) : name, NO_ATTRS, -1, utf8);
+    this.htmlTag(name, tagInfo(name), NO_ATTRS, -1, utf8);
   }
 
   text(raw: string, utf8: boolean, isCdata: boolean): void {
@@ -191,18 +253,18 @@ export class HtmlRenderer implements TokenSink {
   }
 
   // ---- html_tag ----
-  private htmlTag(tag: string, attr: Attrs, num: number, utf8: boolean): void {
+  private htmlTag(tag: string, info: TagInfo, attr: Attrs, num: number, utf8: boolean): void {
     // the namespace pattern needs a ':'
-    const maybeNamespace = tag.includes(':') && (utf8 ? RE.c : RE.b).namespace.test(tag);
+    const maybeNamespace = tag.includes(':') && namespaceRe(utf8).test(tag);
     // $self->{inside}{$tag} += $num, floored at 0
     if (tag === 'a') this.insideA = Math.max(0, this.insideA + num);
     else if (tag === 'script') this.insideScript = Math.max(0, this.insideScript + num);
     else if (tag === 'style') this.insideStyle = Math.max(0, this.insideStyle + num);
     if (maybeNamespace) return;
-    const f = TAG_FLAGS.get(tag) ?? 0;
+    const f = info.flags;
     if ((f & F_ELEMENT) === 0) return;
-    if (f & F_TEXT_STYLE) this.textStyleTag(tag, attr, num);
-    if (f & F_WHITESPACE) this.htmlWhitespace(tag);
+    if (f & F_TEXT_STYLE) this.textStyleTag(tag, info, attr, num);
+    if (f & F_WHITESPACE) this.htmlWhitespace(info);
     if (num === 1) {
       if (f & F_URI) htmlUri(this.uriState, tag, attr, utf8);
       this.htmlTests(tag, attr);
@@ -214,18 +276,26 @@ export class HtmlRenderer implements TokenSink {
     return tag === 'a' ? this.insideA : tag === 'script' ? this.insideScript : this.insideStyle;
   }
 
-  private htmlWhitespace(tag: string): void {
-    const text = WHITESPACE_TEXT.get(tag);
+  private htmlWhitespace(info: TagInfo): void {
+    const text = info.whitespace;
     if (text !== undefined) this.displayText({ b: text, u: false }, true, false);
   }
 
   private htmlTests(tag: string, attr: Attrs): void {
-    if (tag === 'img' && this.insideA > 0) addUriKey(this.uriState, this.anchorLast);
+    if (tag === 'img' && this.insideA > 0) this.addAnchorKey();
     if (tag === 'a') {
       const href = attr.get('href');
       this.anchorLast = href !== undefined ? canonUri(href) : { s: '', chars: false };
-      addUriKey(this.uriState, this.anchorLast);
+      this.addAnchorKey();
     }
+  }
+
+  /** addUriKey(anchorLast), skipped when that very key was added last. */
+  private addAnchorKey(): void {
+    const key = this.anchorLast;
+    if (key === this.lastKey) return;
+    addUriKey(this.uriState, key);
+    this.lastKey = key;
   }
 
   // ---- text_style ----
@@ -233,7 +303,7 @@ export class HtmlRenderer implements TokenSink {
     return this.textStyle[this.textStyle.length - 1]!;
   }
 
-  private textStyleTag(tagIn: string, attr: Attrs, num: number): void {
+  private textStyleTag(tagIn: string, info: TagInfo, attr: Attrs, num: number): void {
     const tag = tagIn === 'th' ? 'td' : tagIn;
     if (num !== 1) {
       if (tag !== 'body') this.closeTag(tag);
@@ -241,9 +311,9 @@ export class HtmlRenderer implements TokenSink {
     }
     if (tag === 'basefont') {
       const size = attr.get('size');
-      const m = size ? (size.chars ? RE.c : RE.b).sizeAbs.exec(size.s) : null;
-      if (m) {
-        this.basefont = perlNum(m[1]!);
+      const m = size ? leadingDigits(size.s, size.chars, false) : null;
+      if (m !== null) {
+        this.basefont = perlNum(m);
         return;
       }
     }
@@ -258,16 +328,16 @@ export class HtmlRenderer implements TokenSink {
       this.textStyle.push(nw);
       return;
     }
-    const ok = OK_ATTRIBUTES.get(tag);
+    const ok = info.ok;
     for (const [name, value] of attr) {
       if (!ok || !ok.has(name)) continue;
       if (name === 'text' || name === 'color') {
         nw.fgcolor = nameToRgb(value);
       } else if (name === 'size') {
-        const re = value.chars ? RE.c : RE.b;
-        let m = re.sizeRel.exec(value.s);
-        if (m) nw.size = this.basefont + perlNum(m[1]!);
-        else if ((m = re.sizeAbs.exec(value.s))) nw.size = perlNum(m[1]!);
+        // /^\s*([+-]\d+)/ relative, else /^\s*(\d+)/ absolute
+        let m = leadingDigits(value.s, value.chars, true);
+        if (m !== null) nw.size = this.basefont + perlNum(m);
+        else if ((m = leadingDigits(value.s, value.chars, false)) !== null) nw.size = perlNum(m);
       } else if (name === 'style') {
         this.applyStyle(nw, value);
       }
@@ -277,14 +347,20 @@ export class HtmlRenderer implements TokenSink {
   }
 
   private applyStyle(nw: Style, style: PerlStr): void {
-    const re = style.chars ? RE.c : RE.b;
-    for (const part of style.s.split(';')) {
-      let m = re.colorProp.exec(part);
-      if (m) {
-        const v = captureTrimmed(part.slice(m[0].length), style.chars, false);
+    const s = style.s;
+    const chars = style.chars;
+    const decl = this.decl;
+    // split /;/, each declaration tried against text_style's patterns
+    for (let from = 0; from <= s.length; ) {
+      let to = s.indexOf(';', from);
+      if (to < 0) to = s.length;
+      matchDeclaration(s, from, to, chars, decl);
+      const kind = decl.kind;
+      if (kind === DECL_COLOR || kind === DECL_BACKGROUND_COLOR) {
+        const v = captureTrimmed(s.slice(decl.valueStart, to), chars, false);
         if (v !== null) {
-          const which = m[1] !== undefined ? 'bgcolor' : 'fgcolor';
-          const value = stripImportant(perlLc({ s: v, chars: style.chars }), style.chars);
+          const which = kind === DECL_BACKGROUND_COLOR ? 'bgcolor' : 'fgcolor';
+          const value = stripImportant(perlLc({ s: v, chars }), chars);
           if (value.includes('rgb')) {
             const rgb = value.replace(/[^0-9,]/g, '').split(',');
             while (rgb.length && rgb[rgb.length - 1] === '') rgb.pop();
@@ -299,34 +375,29 @@ export class HtmlRenderer implements TokenSink {
           } else if (value === 'transparent') {
             nw[which] = value;
           } else {
-            nw[which] = nameToRgb({ s: value, chars: style.chars });
+            nw[which] = nameToRgb({ s: value, chars });
           }
-          continue;
         }
-      }
-      m = re.backgroundProp.exec(part);
-      if (m) {
-        const v = captureTrimmed(part.slice(m[0].length), style.chars, false);
+      } else if (kind === DECL_BACKGROUND) {
+        const v = captureTrimmed(s.slice(decl.valueStart, to), chars, false);
         if (v !== null) {
-          const layers = parseCssBackground(perlLc({ s: v, chars: style.chars }));
+          const layers = parseCssBackground(perlLc({ s: v, chars }));
           for (const value of layers[layers.length - 1] ?? []) {
-            const color = nameToRgb({ s: value, chars: style.chars });
+            const color = nameToRgb({ s: value, chars });
             if (color !== 'invalid') {
               nw.bgcolor = color;
               break;
             }
           }
-          continue;
         }
-      }
-      m = re.otherProp.exec(part);
-      if (m) {
-        const v = captureTrimmed(part.slice(m[0].length), style.chars, true);
+      } else if (kind === DECL_DISPLAY || kind === DECL_VISIBILITY) {
+        const v = captureTrimmed(s.slice(decl.valueStart, to), chars, true);
         if (v !== null) {
-          if (m[1] === 'display') nw.display = { s: v, chars: style.chars };
-          else if (m[1] === 'visibility') nw.visibility = { s: v, chars: style.chars };
+          if (kind === DECL_DISPLAY) nw.display = { s: v, chars };
+          else nw.visibility = { s: v, chars };
         }
       }
+      from = to + 1;
     }
     if (nw.bgcolor === 'transparent') nw.bgcolor = this.top().bgcolor;
     if (nw.fgcolor === 'transparent') nw.fgcolor = nw.bgcolor;
@@ -362,7 +433,7 @@ export class HtmlRenderer implements TokenSink {
   private htmlText(sv: SvBuf): void {
     if (this.insideScript > 0) return;
     if (this.insideStyle > 0) return;
-    if (this.insideA > 0) addUriKey(this.uriState, this.anchorLast);
+    if (this.insideA > 0) this.addAnchorKey();
     const invisible = hasVisibleChar(sv) ? this.fontInvisible() : false;
     this.displayText(sv, false, invisible);
   }
@@ -406,7 +477,7 @@ export class HtmlRenderer implements TokenSink {
         else if (last.b.endsWith(' \n')) last.b = last.b.slice(0, -2) + '\n';
       }
     } else {
-      b = b.replace(sv.u ? COLLAPSE_UTF8 : COLLAPSE_BYTES, ' ');
+      b = collapseDisplay(b);
       if (last && !invisible && last.ws && b.startsWith(' ')) b = b.slice(1);
     }
     chunks.push({ b, u: sv.u, ws: whitespace, inv: invisible });

@@ -2,11 +2,16 @@
 // parse_comment, parse_marked_section, parse_process and the eof flush) in its default
 // configuration plus marked_sections => 1, as Mail::SpamAssassin::HTML drives it.
 //
-// It works on Perl's internal buffer (a binary string: Latin-1 bytes, or UTF-8 octets when the
-// input is a character string) because the C code does, byte by byte. One forward pass; text is
+// The C code works on Perl's internal buffer byte by byte (UTF-8 octets when the input is a character
+// string). Every decision it takes is on an ASCII byte, and a UTF-8 character's octets are never ASCII,
+// so this lexer works on the string's code points (a binary string for a byte string) and cuts at the
+// same places; the one byte count (bufferByteLength) is computed as UTF-8. One forward pass; text is
 // held back only at the end of a chunk, as the C code does, so the splitting of text events matches.
 
-/** Receiver of lexer events. Names are ASCII-lowercased; `utf8` is the buffer's flag. */
+/**
+ * Receiver of lexer events. Strings are code points (binary strings when `utf8`, the buffer's flag,
+ * is off); names are ASCII-lowercased.
+ */
 export interface TokenSink {
   startDocument?(): void;
   startTag(name: string, attrs: RawAttr[], utf8: boolean): void;
@@ -180,6 +185,17 @@ export class HtmlTokenizer {
     this.isCdata = false;
   }
 
+  /** Length in octets of the buffer from `from` to its end (UTF-8 when the buffer is). */
+  private byteLength(from: number): number {
+    if (!this.utf8) return this.end - from;
+    let n = 0;
+    for (let i = from; i < this.end; i++) {
+      const c = this.b.charCodeAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3; // a surrogate pair is 4
+    }
+    return n;
+  }
+
   private at(i: number): number {
     return i < this.end ? this.b.charCodeAt(i) : 0;
   }
@@ -323,7 +339,7 @@ export class HtmlTokenizer {
         }
       }
 
-      if (end - s < 3) return s;
+      if (end - s < 3 && this.byteLength(s) < 3) return s;
 
       // next char is '<', at both t and s
       s++;

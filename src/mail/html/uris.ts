@@ -19,16 +19,22 @@ export function addUriKey(st: UriState, key: PerlStr): void {
   if (!st.uris.has(key.s)) st.uris.set(key.s, key);
 }
 
+/** canon_uri's [\s\xA0]. */
+function isUriSpace(c: number, chars: boolean): boolean {
+  return c === 0xa0 || isPerlSpace(c, chars);
+}
+
 /** canon_uri: trim [\s\xA0] at both ends, cut to MAX_URI_LENGTH characters. */
 export function canonUri(u: PerlStr): PerlStr {
   const s = u.s;
-  const sp = (c: number): boolean => c === 0xa0 || isPerlSpace(c, u.chars);
+  const chars = u.chars;
   let i = 0;
-  while (i < s.length && sp(s.charCodeAt(i))) i++;
+  while (i < s.length && isUriSpace(s.charCodeAt(i), chars)) i++;
   let j = s.length;
-  while (j > i && sp(s.charCodeAt(j - 1))) j--;
+  while (j > i && isUriSpace(s.charCodeAt(j - 1), chars)) j--;
   let r: PerlStr = i === 0 && j === s.length ? u : { s: s.slice(i, j), chars: u.chars };
-  if (perlLength(r) > MAX_URI_LENGTH) r = { s: perlPrefix(r, MAX_URI_LENGTH), chars: r.chars };
+  // (a string of at most MAX_URI_LENGTH code units has at most that many characters)
+  if (r.s.length > MAX_URI_LENGTH && perlLength(r) > MAX_URI_LENGTH) r = { s: perlPrefix(r, MAX_URI_LENGTH), chars: r.chars };
   return r;
 }
 
@@ -46,7 +52,9 @@ export function pushUri(st: UriState, uri: PerlStr): void {
   }
 }
 
-const RE = { b: buildRes(false), c: buildRes(true) };
+// html_uri's and target_uri's patterns, per string kind (built on first use).
+const RE: { b?: ReturnType<typeof buildRes>; c?: ReturnType<typeof buildRes> } = {};
+const reFor = (chars: boolean) => (chars ? (RE.c ??= buildRes(true)) : (RE.b ??= buildRes(false)));
 function buildRes(chars: boolean) {
   const { D, W, flags } = reClasses(chars);
   return {
@@ -58,11 +66,33 @@ function buildRes(chars: boolean) {
     ftp: new RegExp(`^ftp${D}*\\.`, 'i' + flags),
   };
 }
-const res = (p: PerlStr) => (p.chars ? RE.c : RE.b);
+const res = (p: PerlStr) => reFor(p.chars);
 
 const BASE_ABS = /^(?:https?|ftp):\/{0,2}/i;
 // s@^([a-z]+:/{0,2}[^/]+/.*?)[^/\.]+\.[^/\.]{2,4}$@$1@i ('.' does not match "\n")
 const BASE_FILE = /^([a-z]+:\/{0,2}[^/]+\/[^\n]*?)[^/.]+\.[^/.]{2,4}(?=\n?$)/i;
+
+/** The attributes html_uri reads, per tag it handles. */
+export const URI_ATTRS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ...['body', 'table', 'tr', 'td'].map((t): [string, string[]] => [t, ['background']]),
+  ...['a', 'area', 'link'].map((t): [string, string[]] => [t, ['href', 'data-saferedirecturl']]),
+  ...['img', 'frame', 'iframe', 'embed', 'script', 'bgsound'].map((t): [string, string[]] => [t, ['src']]),
+  ['form', ['action']],
+  ['base', ['href']],
+  ['meta', ['http-equiv', 'content']],
+]);
+
+/** What the names html_uri renames to href/src contain (/\w{1,8}\/href/, /\w{1,8}\/src/), per tag. */
+export const URI_RENAMED: ReadonlyMap<string, string> = new Map([
+  ...['a', 'area', 'link'].map((t): [string, string] => [t, '/href']),
+  ...['img', 'frame', 'iframe', 'embed', 'script', 'bgsound'].map((t): [string, string] => [t, '/src']),
+]);
+
+/** True if some attribute name contains `part` (which the hrefKey/srcKey patterns need). */
+function hasKeyWith(attr: Attrs, part: string): boolean {
+  for (const k of attr.keys()) if (k.includes(part)) return true;
+  return false;
+}
 
 /** html_uri: the URIs a start tag contributes, in HTML.pm's order. Mutates `attr` as HTML.pm does. */
 export function htmlUri(st: UriState, tag: string, attr: Attrs, namesChars: boolean): void {
@@ -70,8 +100,8 @@ export function htmlUri(st: UriState, tag: string, attr: Attrs, namesChars: bool
     const v = attr.get('background');
     if (v) pushUri(st, v);
   } else if (tag === 'a' || tag === 'area' || tag === 'link') {
-    for (const [k, v] of [...attr]) {
-      if ((namesChars ? RE.c : RE.b).hrefKey.test(k)) {
+    if (hasKeyWith(attr, '/href')) for (const [k, v] of [...attr]) {
+      if (reFor(namesChars).hrefKey.test(k)) {
         attr.delete(k);
         attr.set('href', v);
       }
@@ -88,8 +118,8 @@ export function htmlUri(st: UriState, tag: string, attr: Attrs, namesChars: bool
     const sr = attr.get('data-saferedirecturl');
     if (sr) pushUri(st, sr);
   } else if (tag === 'img' || tag === 'frame' || tag === 'iframe' || tag === 'embed' || tag === 'script' || tag === 'bgsound') {
-    for (const [k, v] of [...attr]) {
-      if ((namesChars ? RE.c : RE.b).srcKey.test(k)) {
+    if (hasKeyWith(attr, '/src')) for (const [k, v] of [...attr]) {
+      if (reFor(namesChars).srcKey.test(k)) {
         attr.delete(k);
         attr.set('src', v);
       }
@@ -138,18 +168,28 @@ interface ParsedUri {
   path: string;
   query?: string;
   fragment?: string;
+  /** The pattern matched the whole string (it stops at a "\n" in the fragment). */
+  whole: boolean;
 }
 
 const PARSE_URI = /^(?:([^:/?#]+):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#([^\n]*))?/;
 
 function parseUri(u: string): ParsedUri {
   const m = PARSE_URI.exec(u)!;
-  return { scheme: m[1], authority: m[2], path: m[3] ?? '', query: m[4], fragment: m[5] };
+  return { scheme: m[1], authority: m[2], path: m[3] ?? '', query: m[4], fragment: m[5], whole: m[0].length === u.length };
 }
+
+/** parseUri('') */
+const NO_BASE: ParsedUri = { path: '', whole: true };
 
 /** True if `s` at `i` is at Perl's `$` (end, or before a final "\n"). */
 function atEnd(s: string, i: number): boolean {
   return i === s.length || (i === s.length - 1 && s[i] === '\n');
+}
+
+/** removeDotSegments, which leaves a path without '.' as it is (but for the path "0", see there). */
+function dotSegmentsRemoved(path: string): string {
+  return path.includes('.') || path === '0' ? removeDotSegments(path) : path;
 }
 
 export function removeDotSegments(path: string): string {
@@ -186,27 +226,31 @@ function mergeUri(baseAuthority: string | undefined, basePath: string, rPath: st
 
 export function targetUri(base: PerlStr, rel: PerlStr): PerlStr {
   const r = parseUri(rel.s);
-  const b = parseUri(base.s);
+  const b = base.s === '' ? NO_BASE : parseUri(base.s);
   if (r.scheme !== undefined && b.scheme !== undefined && r.scheme === b.scheme) r.scheme = undefined;
-  const t: ParsedUri = { path: '' };
+  if (r.scheme !== undefined && perlTrue(r.scheme) && r.whole && dotSegmentsRemoved(r.path) === r.path) {
+    // absolute and already resolved: the result reassembles the same pieces
+    return { s: rel.s, chars: rel.chars };
+  }
+  const t: ParsedUri = { path: '', whole: true };
   let usesBase = false;
   if (r.scheme !== undefined) {
     t.scheme = r.scheme;
     t.authority = r.authority;
-    t.path = removeDotSegments(r.path);
+    t.path = dotSegmentsRemoved(r.path);
     t.query = r.query;
   } else {
     usesBase = true;
     if (r.authority !== undefined) {
       t.authority = r.authority;
-      t.path = removeDotSegments(r.path);
+      t.path = dotSegmentsRemoved(r.path);
       t.query = r.query;
     } else {
       if (r.path === '') {
         t.path = b.path;
         t.query = r.query !== undefined ? r.query : b.query;
       } else {
-        t.path = r.path.startsWith('/') ? removeDotSegments(r.path) : removeDotSegments(mergeUri(b.authority, b.path, r.path));
+        t.path = r.path.startsWith('/') ? dotSegmentsRemoved(r.path) : dotSegmentsRemoved(mergeUri(b.authority, b.path, r.path));
         t.query = r.query;
       }
       t.authority = b.authority;
@@ -219,7 +263,7 @@ export function targetUri(base: PerlStr, rel: PerlStr): PerlStr {
   if (t.scheme !== undefined && perlTrue(t.scheme)) {
     out += t.scheme + ':';
   } else if (t.authority !== undefined) {
-    const rx = chars ? RE.c : RE.b;
+    const rx = reFor(chars);
     if (rx.www.test(t.authority)) out += 'http:';
     else if (rx.ftp.test(t.authority)) out += 'ftp:';
   }
