@@ -15,6 +15,14 @@ const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // Noncharacters U+FDD0..U+FDEF and U+xFFFE/U+xFFFF of every plane.
 const NONCHAR = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/;
 
+/**
+ * False when the UTF-8 octets cannot encode a noncharacter: U+FDD0..U+FDEF are EF B7 xx, and every
+ * U+xFFFE / U+xFFFF ends in BF BE / BF BF. A substring search is much cheaper than NONCHAR on the text.
+ */
+function mayHoldNonchar(octets: string): boolean {
+  return octets.includes('\xEF\xB7') || octets.includes('\xBF\xBE') || octets.includes('\xBF\xBF');
+}
+
 /** Length perl's UTF8SKIP gives a start byte (64-bit perl: 0xFE starts 7 bytes, 0xFF 13). */
 function skipOf(b: number): number {
   if (b < 0xe0) return 2;
@@ -62,7 +70,7 @@ export function decodeUtf8(data: string, strict: boolean, mode: 'croak' | 'subst
   const buf = Buffer.from(data, 'latin1');
   try {
     const s = fatal.decode(buf);
-    if (!strict || !NONCHAR.test(s)) return s;
+    if (!strict || !mayHoldNonchar(data) || !NONCHAR.test(s)) return s;
   } catch {
     // malformed somewhere: slow path below
   }
