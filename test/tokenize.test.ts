@@ -123,30 +123,28 @@ const PIECES = [
   '\xf0\x9f\x98\x80', '\xff', '\x80', '\xc0\xc0', 'caf\xe9', '\xc9T\xc9', '. ', '.  The', '\x7f', '\x00',
 ];
 
-test('fast path: byte lines tokenize as the regex port does (random lines, every region)', () => {
-  const r = rng(11);
+/** `count` random lines of 1-25 pieces, each with a random region and prefix. */
+function* randomLines(seed: number, pieces: readonly string[], count: number): Generator<[line: string, region: Region, prefix: string]> {
+  const r = rng(seed);
   const prefixes = ['', 'I*:', 'H*x:'];
-  for (let n = 0; n < 20000; n++) {
+  for (let n = 0; n < count; n++) {
     let line = '';
     const parts = 1 + Math.floor(r() * 25);
-    for (let i = 0; i < parts; i++) line += PIECES[Math.floor(r() * PIECES.length)]!;
-    const region = Math.floor(r() * 3) as Region;
-    const prefix = prefixes[Math.floor(r() * prefixes.length)]!;
+    for (let i = 0; i < parts; i++) line += pieces[Math.floor(r() * pieces.length)]!;
+    yield [line, Math.floor(r() * 3) as Region, prefixes[Math.floor(r() * prefixes.length)]!];
+  }
+}
+
+test('fast path: byte lines tokenize as the regex port does (random lines, every region)', () => {
+  for (const [line, region, prefix] of randomLines(11, PIECES, 20000)) {
     assert.deepEqual(tokenizeLine(line, prefix, region), tokenizeLineRegex(line, prefix, region), JSON.stringify([line, region]));
     assert.deepEqual(tokenizeLine({ s: line, chars: false }, prefix, region), tokenizeLineRegex(line, prefix, region));
   }
 });
 
 test('fast path: ASCII-only character strings tokenize as the regex port does with Unicode rules', () => {
-  const r = rng(12);
   const ascii = PIECES.filter((p) => !/[^\x00-\x7f]/.test(p));
-  const prefixes = ['', 'I*:', 'H*x:'];
-  for (let n = 0; n < 20000; n++) {
-    let line = '';
-    const parts = 1 + Math.floor(r() * 25);
-    for (let i = 0; i < parts; i++) line += ascii[Math.floor(r() * ascii.length)]!;
-    const region = Math.floor(r() * 3) as Region;
-    const prefix = prefixes[Math.floor(r() * prefixes.length)]!;
+  for (const [line, region, prefix] of randomLines(12, ascii, 20000)) {
     const text = { s: line, chars: true };
     assert.deepEqual(tokenizeLine(text, prefix, region), tokenizeLineRegex(text, prefix, region), JSON.stringify([line, region]));
   }
