@@ -229,7 +229,7 @@ function tokenizeBytesInto(s: string, prefix: string, region: Region, out: strin
   const body = region === 1 || region === 2;
   // Title case can only start at an upper-case first byte or after ". " (the only \s left after step 1 is ' ').
   if (body) {
-    const c0 = s.charCodeAt(0);
+    const c0 = s.length > 0 ? s.charCodeAt(0) : 0; // charCodeAt past the end would deoptimize
     if ((c0 >= 0x41 && c0 <= 0x5a) || s.indexOf('. ') !== -1) s = s.replace(TITLE_RE_B, titleOne);
   }
 
