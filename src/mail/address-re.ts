@@ -149,7 +149,7 @@ class Rest {
 
 /** One match of $header_address_re at the start of `s` (as `s/$header_address_re//` finds it), or null. */
 export function matchHeaderAddress(s: string): AddressMatch | null {
-  const lead = ALT1_LEAD.exec(s);
+  const lead = s.indexOf('<') !== -1 ? ALT1_LEAD.exec(s) : null; // alternative 1 needs a "<"
   if (lead) {
     const r = new Rest(s).enclosure(lead[0].length);
     if (r) return { length: r.rest.end, p1: lead.groups?.p1, a2: r.a2, c5: r.rest.c5 };

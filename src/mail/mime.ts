@@ -23,8 +23,26 @@ const RE_HEADER_SPLIT = /:[\t\n\x0B\f\r ]*/;
 const RE_BLANK_SEP = /^\r?\n?$/;
 const RE_DISPOSITION_NAME = /name=[\t\n\x0B\f\r ]*"?([^";]+)"?/i;
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** /[\t\n\x0B\f\r ]*$/ from `from` to the end of `s` (Perl \s on bytes). */
+function isWsFrom(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return false;
+  }
+  return true;
+}
+
+/**
+ * The boundary line tests of _parse_multipart, /^--\Q$boundary\E\s*$/ and /^--\Q$boundary\E(--)?\s*$/, as
+ * plain comparisons (no per-boundary regex): 0 = no match, 1 = boundary, 2 = closing boundary ("--").
+ * `delim` is "--" + boundary.
+ */
+function boundaryLine(line: string, delim: string): 0 | 1 | 2 {
+  if (!line.startsWith(delim)) return 0;
+  const n = delim.length;
+  // (--)? is greedy: the closing form wins when the rest after it is whitespace
+  if (line.charCodeAt(n) === 0x2d && line.charCodeAt(n + 1) === 0x2d && isWsFrom(line, n + 2)) return 2;
+  return isWsFrom(line, n) ? 1 : 0;
 }
 
 /** Message.pm::parse_body: drain the queue of `msg` (which may grow with nested messages). */
@@ -81,13 +99,11 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
   let nestedBoundary = false;
   msg.bodyParts = [];
 
-  const reOpen = new RegExp(`^--${escapeRe(boundary)}[\\t\\n\\x0B\\f\\r ]*$`);
-  const reEnd = new RegExp(`^--${escapeRe(boundary)}(--)?[\\t\\n\\x0B\\f\\r ]*$`);
+  const delim = '--' + boundary;
 
   // Preamble: drop everything up to and including the first opening boundary, if any.
   for (let line = 0; line < body.length; line++) {
-    const l = body[line]!;
-    if (l.startsWith('--') && reOpen.test(l)) {
+    if (boundaryLine(body[line]!, delim) === 1) {
       body = body.slice(line + 1);
       break;
     }
@@ -100,16 +116,11 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
   let partcnt = 0;
   let lineCount = body.length;
 
-  for (const cur of body) {
-    let foundEnd = false;
-    let foundLastEnd = false;
-    if (cur.startsWith('--')) {
-      const m = reEnd.exec(cur);
-      if (m) {
-        foundEnd = true;
-        foundLastEnd = m[1] !== undefined;
-      }
-    }
+  for (let li = 0; li < body.length; li++) {
+    const cur = body[li]!;
+    const bl = cur.charCodeAt(0) === 0x2d ? boundaryLine(cur, delim) : 0;
+    let foundEnd = bl !== 0;
+    let foundLastEnd = bl === 2;
     if (foundEnd && nestedBoundary) {
       foundEnd = false;
       if (foundLastEnd) nestedBoundary = false; // bug 7358: one level of a reused boundary

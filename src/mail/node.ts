@@ -28,12 +28,14 @@ export function trimPerlSpace(s: string): string {
 export class MimeNode {
   /** lc(name) -> decoded values in order. */
   private readonly decoded = new Map<string, string[]>();
-  /** lc(name) -> raw values in order. */
-  private readonly rawValues = new Map<string, string[]>();
   /** Original header names in order of appearance. */
   readonly headerOrder: string[] = [];
   /** lc() of each headerOrder entry. */
   private readonly headerOrderLc: string[] = [];
+  /** The decoded value of each headerOrder entry. */
+  private readonly headerOrderDecoded: string[] = [];
+  /** The raw value of each headerOrder entry. */
+  private readonly headerOrderRaw: string[] = [];
   /** getAllHeaders() result, dropped when a header is added. */
   private allHeaders: string[] | undefined = undefined;
 
@@ -55,18 +57,16 @@ export class MimeNode {
     this.headerOrderLc.push(key);
     this.allHeaders = undefined;
     let dec = this.decoded.get(key);
-    let raw = this.rawValues.get(key);
-    if (!dec || !raw) {
+    if (!dec) {
       dec = [];
-      raw = [];
       this.decoded.set(key, dec);
-      this.rawValues.set(key, raw);
     }
     // s/\n[ \t]+/ /g; s/\s+$//; s/^\s+//
     const unfolded = trimPerlSpace(rawValue.includes('\n') ? rawValue.replace(RE_UNFOLD, ' ') : rawValue);
     const value = decodeHeader(unfolded, key);
     dec.push(value);
-    raw.push(rawValue);
+    this.headerOrderDecoded.push(value);
+    this.headerOrderRaw.push(rawValue);
     return value;
   }
 
@@ -91,7 +91,8 @@ export class MimeNode {
 
   /** Raw (undecoded, folded) instances of a header. */
   getRawHeaders(name: string): string[] {
-    return this.rawValues.get(lcAscii(name))?.slice() ?? [];
+    const key = lcAscii(name);
+    return this.headerOrderRaw.filter((_v, i) => this.headerOrderLc[i] === key);
   }
 
   /**
@@ -105,6 +106,21 @@ export class MimeNode {
   }
 
   private buildAllHeaders(): string[] {
+    // The size sum does not depend on the visiting order: when the total stays within the limit, every
+    // header is kept, in original order.
+    const names = this.headerOrder;
+    const values = this.headerOrderDecoded;
+    let total = 0;
+    for (let i = 0; i < names.length; i++) total += names[i]!.length + values[i]!.length + 3;
+    if (total <= MAX_HEADER_LENGTH) {
+      const out: string[] = new Array(names.length);
+      for (let i = 0; i < names.length; i++) out[i] = names[i] + ': ' + values[i] + '\n';
+      return out;
+    }
+    return this.buildAllHeadersCapped();
+  }
+
+  private buildAllHeadersCapped(): string[] {
     const positions = new Map<string, number[]>();
     this.headerOrderLc.forEach((lk, i) => {
       const p = positions.get(lk);
@@ -135,14 +151,8 @@ export class MimeNode {
 
   /** [original name, decoded value] for every header instance in original order (no size cap). */
   headerEntries(): Array<[string, string]> {
-    const seen = new Map<string, number>();
-    const lc = this.headerOrderLc;
-    return this.headerOrder.map((k, i) => {
-      const lk = lc[i]!;
-      const j = seen.get(lk) ?? 0;
-      seen.set(lk, j + 1);
-      return [k, this.decoded.get(lk)![j]!] as [string, string];
-    });
+    const values = this.headerOrderDecoded;
+    return this.headerOrder.map((k, i) => [k, values[i]!] as [string, string]);
   }
 
   isLeaf(): boolean {
