@@ -108,7 +108,8 @@ class Rest {
     const cached = this.memo.get(x);
     if (cached !== undefined) return cached;
     let result: TailResult | null = null;
-    for (const y of this.dupEnds(x)) {
+    // (dupEnds yields nothing unless a "<" follows; the check spares the generator)
+    if (this.s.charCodeAt(this.wsEnd(x)) === 0x3c) for (const y of this.dupEnds(x)) {
       result = this.at(y);
       if (result) break;
     }

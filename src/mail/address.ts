@@ -73,7 +73,7 @@ function cutAddress(address: string): { address: string; user?: string; host?: s
 /** _parse_header_addresses: the internal relaxed parser. */
 export function parseHeaderAddressesInternal(input: string): ParsedAddress[] {
   let s = input.replace(TRAILING_WS, '');
-  s = s.split('\\\\').join('');
+  if (s.includes('\\\\')) s = s.split('\\\\').join('');
   s = s.replace(GROUP_RE, '');
   if (!NON_WS.test(s)) return [];
 

@@ -3,7 +3,6 @@
 // and the multipart newline insertion. MIME parsing is lazy (mime.ts), as in Perl.
 
 import { MimeNode } from './node.js';
-import { parseContentType } from './content-type.js';
 import { bin } from './perlstr.js';
 import { parseBody, type ParseItem } from './mime.js';
 
@@ -175,7 +174,7 @@ export function parseMessageString(rawStr: string, subparse: number): Message {
 
   collapseBlankLines(body, squashCrlf);
 
-  const ct = parseContentType(self.getHeader('content-type'));
+  const ct = self.contentType();
   self.type = ct.type;
   const boundary = ct.boundary;
   if (self.type.startsWith('multipart/') && body.length > 1 && RE_NON_WS.test(body[0]!)) {

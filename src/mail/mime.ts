@@ -2,7 +2,7 @@
 // the MIME tree, message/rfc822 nesting, the 2048-byte body line split and the part limit.
 
 import { MimeNode } from './node.js';
-import { lcAscii, parseContentType } from './content-type.js';
+import { lcAscii } from './content-type.js';
 import { parseMessageString, type Message } from './message.js';
 
 /** Body lines longer than this are cut into pieces, each given a "\n" (Constants.pm MAX_BODY_LINE_LENGTH). */
@@ -114,9 +114,25 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
   let header: string | undefined;
   let partArray: string[] | undefined;
   let partcnt = 0;
-  let lineCount = body.length;
+  const last = body.length - 1;
 
   for (let li = 0; li < body.length; li++) {
+    if (inBody) {
+      // A run of body lines that cannot be a boundary (no leading '-'), is not the last line and needs no
+      // splitting is appended as is.
+      let j = li;
+      while (j < last) {
+        const l = body[j]!;
+        if (l.charCodeAt(0) === 0x2d || l.length > MAX_BODY_LINE_LENGTH) break;
+        j++;
+      }
+      if (j > li) {
+        if (partArray === undefined) partArray = body.slice(li, j);
+        else for (let k = li; k < j; k++) partArray.push(body[k]!);
+        li = j - 1;
+        continue;
+      }
+    }
     const cur = body[li]!;
     const bl = cur.charCodeAt(0) === 0x2d ? boundaryLine(cur, delim) : 0;
     let foundEnd = bl !== 0;
@@ -125,7 +141,7 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
       foundEnd = false;
       if (foundLastEnd) nestedBoundary = false; // bug 7358: one level of a reused boundary
     }
-    if (--lineCount === 0 || foundEnd) {
+    if (li === last || foundEnd) {
       if (!foundEnd) {
         // last line without a closing boundary: it belongs to the body (pending header is lost)
         partArray ??= [];
@@ -139,7 +155,7 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
         partArray = [];
       }
 
-      const ct = parseContentType(part.getHeader('content-type'));
+      const ct = part.contentType();
       part.type = ct.type;
       if (ct.missing && msg.type === 'multipart/digest') part.type = 'message/rfc822'; // bug 5741
       const pBoundary = ct.boundary !== undefined && ct.boundary !== '' && ct.boundary !== '0' ? ct.boundary : boundary;
@@ -169,7 +185,7 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
         if (header) {
           const key = storePartHeader(part, header);
           if (lcAscii(key) === 'content-type') {
-            const nested = parseContentType(part.getHeader('content-type')).boundary;
+            const nested = part.contentType().boundary;
             if (nested !== undefined && nested === boundary) nestedBoundary = true;
           }
         }
@@ -185,7 +201,7 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
 /** Message.pm::_parse_normal: make `item.node` a leaf holding its body lines. */
 function parseNormal(item: ParseItem): void {
   const msg = item.node;
-  const ct = parseContentType(msg.getHeader('content-type'));
+  const ct = msg.contentType();
   if (!ct.missing) {
     msg.type = !ct.type.startsWith('multipart/') || item.boundary !== undefined ? ct.type : 'text/plain';
   }

@@ -2,7 +2,7 @@
 // get_all_headers), find_parts, decode. Rendering lives in render.ts.
 
 import { decodeHeader } from './header-decode.js';
-import { lcAscii } from './content-type.js';
+import { lcAscii, parseContentType, type ContentType } from './content-type.js';
 import { base64Decode, qpDecode } from './transfer.js';
 
 /** get_all_headers stops adding headers once their total size exceeds this (Constants.pm MAX_HEADER_LENGTH). */
@@ -49,6 +49,9 @@ export class MimeNode {
   /** Children; defined iff the node is not a leaf (Node.pm::is_leaf). */
   bodyParts: MimeNode[] | undefined = undefined;
   private decodedBody: string | undefined = undefined;
+  /** contentType() result and the Content-Type value it was parsed from. */
+  private ctParsed: ContentType | undefined = undefined;
+  private ctValue: string | undefined = undefined;
 
   /** Node.pm::header($key, $value): store a header (raw value, decoded copy). */
   addHeader(rawKey: string, rawValue: string): string {
@@ -75,8 +78,23 @@ export class MimeNode {
    * or undefined when absent. (Perl scalar get_header(name) === getHeader(name) + "\n".)
    */
   getHeader(name: string): string | undefined {
-    const v = this.decoded.get(lcAscii(name));
+    return this.lastDecoded(lcAscii(name));
+  }
+
+  /** getHeader for an already lowercased name. */
+  private lastDecoded(key: string): string | undefined {
+    const v = this.decoded.get(key);
     return v && v.length > 0 ? v[v.length - 1] : undefined;
+  }
+
+  /** Util.pm::parse_content_type of the last Content-Type header (parsed once per value). */
+  contentType(): ContentType {
+    const v = this.lastDecoded('content-type');
+    if (this.ctParsed === undefined || v !== this.ctValue) {
+      this.ctParsed = parseContentType(v);
+      this.ctValue = v;
+    }
+    return this.ctParsed;
   }
 
   /** All decoded instances of a header in order, without trailing "\n". */
@@ -184,7 +202,7 @@ export class MimeNode {
     if (this.decodedBody !== undefined) return this.decodedBody;
     if (this.raw === undefined) return undefined;
     const raw = this.raw.join('');
-    const enc = lcAscii(this.headerScalar('content-transfer-encoding'));
+    const enc = lcAscii(this.lastDecoded('content-transfer-encoding') ?? '');
     let out: string;
     if (enc === 'quoted-printable') {
       out = qpDecode(raw).replace(RE_CRLF, '\n');
