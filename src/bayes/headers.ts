@@ -59,8 +59,16 @@ function asciiLower(s: string): string {
 
 /** get_all_metadata(): "key: value\n" lines, keys sorted (Perl string order), values '' if undefined. */
 export function metadataLines(metadata: Record<string, string>): string[] {
-  const keys = Object.keys(metadata).sort(); // UTF-16 code unit order = byte order on binary strings
-  return keys.map((k) => `${k}: ${metadata[k] ?? ''}\n`);
+  return sortedKeys(metadata).map((k) => metadataLine(metadata, k));
+}
+
+/** Keys in Perl string order (UTF-16 code unit order = byte order on binary strings). */
+function sortedKeys(metadata: Record<string, string>): string[] {
+  return Object.keys(metadata).sort();
+}
+
+function metadataLine(metadata: Record<string, string>, k: string): string {
+  return `${k}: ${metadata[k] ?? ''}\n`;
 }
 
 /**
@@ -87,7 +95,9 @@ export function tokenizeHeaders(headers: readonly string[], metadata: Record<str
     if (IGNORED_HDRS_LINE_RE.test(line)) continue;
     hdrs.push(line);
   }
-  for (const l of metadataLines(metadata)) hdrs.push(l);
+  // metadataLines() inlined: its result for no metadata is an array of another kind (a deopt here)
+  const keys = sortedKeys(metadata);
+  for (let i = 0; i < keys.length; i++) hdrs.push(metadataLine(metadata, keys[i]!));
   // Re-add the last two Received lines (bottom-most first).
   if (rcvd.length >= 1) hdrs.push(rcvd[rcvd.length - 1]!);
   if (rcvd.length >= 2) hdrs.push(rcvd[rcvd.length - 2]!);
