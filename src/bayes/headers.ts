@@ -26,6 +26,8 @@ const ALIAS_MI = 4;
 const ALIAS_AD = 8;
 /** /^(?:X-Mailer|User-Agent)$/i: also tokenized as *UA */
 const ALIAS_UA = 16;
+/** lc(name) of a HEADER_NAME_COMPRESSION key: the (case-sensitive) map may have the name */
+const MAY_COMPRESS = 32;
 /** /^x-spam-relays-(?:external|internal|trusted|untrusted)$/ (case-sensitive: compared as written) */
 const RELAYS_HDRS: ReadonlySet<string> = new Set(
   ['external', 'internal', 'trusted', 'untrusted'].map((k) => 'x-spam-relays-' + k),
@@ -44,6 +46,7 @@ const NAME_TESTS: ReadonlyMap<string, number> = (() => {
   for (const n of ['in-reply-to', 'references', 'message-id']) flag(n, ALIAS_MI);
   for (const n of ['from', 'to', 'cc']) flag(n, ALIAS_AD);
   for (const n of ['x-mailer', 'user-agent']) flag(n, ALIAS_UA);
+  for (const n of HEADER_NAME_COMPRESSION.keys()) flag(n.toLowerCase(), MAY_COMPRESS); // ASCII names
   return m;
 })();
 const MIME_VERSION_10 = /1\.0/;
@@ -51,6 +54,11 @@ const MIME_VERSION_10 = /1\.0/;
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 const ASCII_UPPER_G = /[A-Z]+/g;
+
+/** Perl \s on a byte: [\t\n\x0B\f\r ] */
+function isPerlSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
 
 /** Perl lc on a byte string (ASCII letters only); toLowerCase agrees on pure ASCII. */
 function asciiLower(s: string): string {
@@ -104,7 +112,7 @@ export function tokenizeHeaders(headers: readonly string[], metadata: Record<str
 
   for (let i = 0; i < hdrs.length; i++) {
     const line = hdrs[i]!;
-    if (!NON_WS.test(line)) continue;
+    if (!(line.length > 0 && !isPerlSpace(line.charCodeAt(0))) && !NON_WS.test(line)) continue;
     const colon = line.indexOf(':');
     let hdr = colon === -1 ? line : line.slice(0, colon);
     let val = colon === -1 ? '' : line.slice(colon + 1);
@@ -129,7 +137,7 @@ export function tokenizeHeaders(headers: readonly string[], metadata: Record<str
     if (tests & ALIAS_AD) add('*Ad', val);
     if (tests & ALIAS_UA) add('*UA', val);
 
-    hdr = HEADER_NAME_COMPRESSION.get(hdr) ?? hdr;
+    if (tests & MAY_COMPRESS) hdr = HEADER_NAME_COMPRESSION.get(hdr) ?? hdr;
     add(hdr, val);
   }
   return parsed;

@@ -65,7 +65,9 @@ export class MimeNode {
       this.decoded.set(key, dec);
     }
     // s/\n[ \t]+/ /g; s/\s+$//; s/^\s+//
-    const unfolded = trimPerlSpace(rawValue.includes('\n') ? rawValue.replace(RE_UNFOLD, ' ') : rawValue);
+    // (no fold when the only "\n" is the last character, as in most one-line values)
+    const nl = rawValue.indexOf('\n');
+    const unfolded = trimPerlSpace(nl !== -1 && nl < rawValue.length - 1 ? rawValue.replace(RE_UNFOLD, ' ') : rawValue);
     const value = decodeHeader(unfolded, key);
     dec.push(value);
     this.headerOrderDecoded.push(value);
