@@ -11,20 +11,54 @@ import { preChewAddrHeader, preChewContentType, preChewMessageId, preChewReceive
 
 const RECEIVED_LINE = /^Received:/i;
 const NON_WS = /[^\t\n\x0B\f\r ]/;
-// Header-name tests; Perl's `$` also matches before a final "\n".
-const MSGID_HDR = /^(?:|X-|Resent-)Message-Id(?=\n?$)/i;
-const ADDR_HDR =
-  /^(?:|X-|Resent-)(?:Return-Path|From|To|Cc|Reply-To|Errors-To|Mail-Followup-To|Sender)(?=\n?$)/i;
-const RELAYS_HDR = /^x-spam-relays-(?:external|internal|trusted|untrusted)(?=\n?$)/;
 const RELAY_KEYS_G = / [a-z]+=/g;
-const MID_ALIAS = /^(?:In-Reply-To|References|Message-ID)(?=\n?$)/i;
-const ADDR_ALIAS = /^(?:From|To|Cc)(?=\n?$)/i;
-const UA_ALIAS = /^(?:X-Mailer|User-Agent)(?=\n?$)/i;
+
+// The header-name tests of _tokenize_headers, all exact names (Perl's `$` also matches before a final
+// "\n"), looked up once per header: lc(name) -> the tests it passes. The /i tests become lc comparisons
+// (a JS /i without the u flag folds ASCII letters only, as Perl does on bytes).
+/** /^(?:|X-|Resent-)Message-Id$/i */
+const IS_MSGID = 1;
+/** /^(?:|X-|Resent-)(?:Return-Path|From|To|Cc|Reply-To|Errors-To|Mail-Followup-To|Sender)$/i */
+const IS_ADDR = 2;
+/** /^(?:In-Reply-To|References|Message-ID)$/i: also tokenized as *MI */
+const ALIAS_MI = 4;
+/** /^(?:From|To|Cc)$/i: also tokenized as *Ad */
+const ALIAS_AD = 8;
+/** /^(?:X-Mailer|User-Agent)$/i: also tokenized as *UA */
+const ALIAS_UA = 16;
+/** lc(name) of a HEADER_NAME_COMPRESSION key: the (case-sensitive) map may have the name */
+const MAY_COMPRESS = 32;
+/** /^x-spam-relays-(?:external|internal|trusted|untrusted)$/ (case-sensitive: compared as written) */
+const RELAYS_HDRS: ReadonlySet<string> = new Set(
+  ['external', 'internal', 'trusted', 'untrusted'].map((k) => 'x-spam-relays-' + k),
+);
+const NAME_TESTS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  const flag = (name: string, f: number): void => {
+    m.set(name, (m.get(name) ?? 0) | f);
+  };
+  for (const pre of ['', 'x-', 'resent-']) {
+    flag(pre + 'message-id', IS_MSGID);
+    for (const n of ['return-path', 'from', 'to', 'cc', 'reply-to', 'errors-to', 'mail-followup-to', 'sender']) {
+      flag(pre + n, IS_ADDR);
+    }
+  }
+  for (const n of ['in-reply-to', 'references', 'message-id']) flag(n, ALIAS_MI);
+  for (const n of ['from', 'to', 'cc']) flag(n, ALIAS_AD);
+  for (const n of ['x-mailer', 'user-agent']) flag(n, ALIAS_UA);
+  for (const n of HEADER_NAME_COMPRESSION.keys()) flag(n.toLowerCase(), MAY_COMPRESS); // ASCII names
+  return m;
+})();
 const MIME_VERSION_10 = /1\.0/;
 
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 const ASCII_UPPER_G = /[A-Z]+/g;
+
+/** Perl \s on a byte: [\t\n\x0B\f\r ] */
+function isPerlSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
 
 /** Perl lc on a byte string (ASCII letters only); toLowerCase agrees on pure ASCII. */
 function asciiLower(s: string): string {
@@ -33,8 +67,16 @@ function asciiLower(s: string): string {
 
 /** get_all_metadata(): "key: value\n" lines, keys sorted (Perl string order), values '' if undefined. */
 export function metadataLines(metadata: Record<string, string>): string[] {
-  const keys = Object.keys(metadata).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return keys.map((k) => `${k}: ${metadata[k] ?? ''}\n`);
+  return sortedKeys(metadata).map((k) => metadataLine(metadata, k));
+}
+
+/** Keys in Perl string order (UTF-16 code unit order = byte order on binary strings). */
+function sortedKeys(metadata: Record<string, string>): string[] {
+  return Object.keys(metadata).sort();
+}
+
+function metadataLine(metadata: Record<string, string>, k: string): string {
+  return `${k}: ${metadata[k] ?? ''}\n`;
 }
 
 /**
@@ -52,7 +94,8 @@ export function tokenizeHeaders(headers: readonly string[], metadata: Record<str
 
   const hdrs: string[] = [];
   const rcvd: string[] = [];
-  for (const line of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const line = headers[i]!;
     if (RECEIVED_LINE.test(line)) {
       rcvd.push(line);
       continue;
@@ -60,34 +103,41 @@ export function tokenizeHeaders(headers: readonly string[], metadata: Record<str
     if (IGNORED_HDRS_LINE_RE.test(line)) continue;
     hdrs.push(line);
   }
-  for (const l of metadataLines(metadata)) hdrs.push(l);
+  // metadataLines() inlined: its result for no metadata is an array of another kind (a deopt here)
+  const keys = sortedKeys(metadata);
+  for (let i = 0; i < keys.length; i++) hdrs.push(metadataLine(metadata, keys[i]!));
   // Re-add the last two Received lines (bottom-most first).
   if (rcvd.length >= 1) hdrs.push(rcvd[rcvd.length - 1]!);
   if (rcvd.length >= 2) hdrs.push(rcvd[rcvd.length - 2]!);
 
-  for (const line of hdrs) {
-    if (!NON_WS.test(line)) continue;
+  for (let i = 0; i < hdrs.length; i++) {
+    const line = hdrs[i]!;
+    if (!(line.length > 0 && !isPerlSpace(line.charCodeAt(0))) && !NON_WS.test(line)) continue;
     const colon = line.indexOf(':');
     let hdr = colon === -1 ? line : line.slice(0, colon);
     let val = colon === -1 ? '' : line.slice(colon + 1);
-    if (BAYES_IGNORE_HEADERS.has(asciiLower(hdr))) continue;
+    const lc = asciiLower(hdr);
+    if (BAYES_IGNORE_HEADERS.has(lc)) continue;
 
     if (val === '0') val = ''; // $val ||= ''
     if (val.endsWith('\n')) val = val.slice(0, -1); // chomp
 
-    if (MSGID_HDR.test(hdr)) val = preChewMessageId(val);
-    else if (ADDR_HDR.test(hdr)) val = preChewAddrHeader(val);
+    // the name tests end in (?=\n?$)
+    const exact = hdr.endsWith('\n') ? hdr.slice(0, -1) : hdr;
+    const tests = NAME_TESTS.get(exact === hdr ? lc : lc.slice(0, -1)) ?? 0;
+    if (tests & IS_MSGID) val = preChewMessageId(val);
+    else if (tests & IS_ADDR) val = preChewAddrHeader(val);
     else if (hdr === 'Received') val = preChewReceived(val);
     else if (hdr === 'Content-Type') val = preChewContentType(val);
     else if (hdr === 'MIME-Version') val = val.replace(MIME_VERSION_10, '');
     else if (MARK_PRESENCE_ONLY_HDRS_RE.test(hdr)) val = '1';
-    else if (RELAYS_HDR.test(hdr)) val = val.replace(RELAY_KEYS_G, ' ');
+    else if (RELAYS_HDRS.has(exact)) val = val.replace(RELAY_KEYS_G, ' ');
 
-    if (MID_ALIAS.test(hdr)) add('*MI', val);
-    if (ADDR_ALIAS.test(hdr)) add('*Ad', val);
-    if (UA_ALIAS.test(hdr)) add('*UA', val);
+    if (tests & ALIAS_MI) add('*MI', val);
+    if (tests & ALIAS_AD) add('*Ad', val);
+    if (tests & ALIAS_UA) add('*UA', val);
 
-    hdr = HEADER_NAME_COMPRESSION.get(hdr) ?? hdr;
+    if (tests & MAY_COMPRESS) hdr = HEADER_NAME_COMPRESSION.get(hdr) ?? hdr;
     add(hdr, val);
   }
   return parsed;

@@ -49,6 +49,11 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0b || c === 0x0c || c === 0x0d;
 }
 
+/** s.charCodeAt(i), or -1 past the end (reading past the end would deoptimize the hot matcher code). */
+function codeAt(s: string, i: number): number {
+  return i < s.length ? s.charCodeAt(i) : -1;
+}
+
 interface TailResult {
   end: number;
   c5: string | undefined;
@@ -84,7 +89,7 @@ class Rest {
     const K = this.nonWsEnd(j);
     for (let k = K; k > j; k--) {
       const w = this.wsEnd(k);
-      if (s.charCodeAt(w) === 0x3e) yield w + 1;
+      if (codeAt(s, w) === 0x3e) yield w + 1;
     }
   }
 
@@ -92,15 +97,15 @@ class Rest {
   private *dupEnds(x: number): Generator<number> {
     const s = this.s;
     const w = this.wsEnd(x);
-    if (s.charCodeAt(w) !== 0x3c) return;
+    if (codeAt(s, w) !== 0x3c) return;
     const q = this.wsEnd(w + 1);
-    if (s.charCodeAt(q) === 0x22) {
+    if (codeAt(s, q) === 0x22) {
       QUOTED_AT.lastIndex = q;
       const m = QUOTED_AT.exec(s);
       if (m) yield* this.sPlusClose(q + m[0].length);
     }
     yield* this.sPlusClose(q);
-    if (s.charCodeAt(q) === 0x3e) yield q + 1;
+    if (codeAt(s, q) === 0x3e) yield q + 1;
   }
 
   /** The remainder after the first enclosure's ">" at x: greedy star of duplicates, then the tail. */
@@ -108,7 +113,8 @@ class Rest {
     const cached = this.memo.get(x);
     if (cached !== undefined) return cached;
     let result: TailResult | null = null;
-    for (const y of this.dupEnds(x)) {
+    // (dupEnds yields nothing unless a "<" follows; the check spares the generator)
+    if (codeAt(this.s, this.wsEnd(x)) === 0x3c) for (const y of this.dupEnds(x)) {
       result = this.at(y);
       if (result) break;
     }
@@ -134,12 +140,12 @@ class Rest {
       const K = this.nonWsEnd(j);
       for (let k = K; k > j; k--) {
         const w = this.wsEnd(k);
-        if (s.charCodeAt(w) !== 0x3e) continue;
+        if (codeAt(s, w) !== 0x3e) continue;
         const rest = this.at(w + 1);
         if (rest) return { a2: s.slice(p, k), rest };
       }
     }
-    if (s.charCodeAt(p) === 0x3e) {
+    if (codeAt(s, p) === 0x3e) {
       const rest = this.at(p + 1);
       if (rest) return { a2: '', rest };
     }
@@ -149,7 +155,7 @@ class Rest {
 
 /** One match of $header_address_re at the start of `s` (as `s/$header_address_re//` finds it), or null. */
 export function matchHeaderAddress(s: string): AddressMatch | null {
-  const lead = ALT1_LEAD.exec(s);
+  const lead = s.indexOf('<') !== -1 ? ALT1_LEAD.exec(s) : null; // alternative 1 needs a "<"
   if (lead) {
     const r = new Rest(s).enclosure(lead[0].length);
     if (r) return { length: r.rest.end, p1: lead.groups?.p1, a2: r.a2, c5: r.rest.c5 };

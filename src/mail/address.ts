@@ -32,9 +32,8 @@ const CUT_ADDR = /^(([^@]*)@([^@]*))[^\n]*/;
 export function validParsedAddress(a: string | undefined): boolean {
   if (a === undefined) return false;
   if (a.startsWith('""@')) return false;
-  let q = 0;
-  for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) === 0x22) q++;
-  return q !== 1;
+  const q = a.indexOf('"');
+  return q === -1 || a.indexOf('"', q + 1) !== -1; // not exactly one '"'
 }
 
 const LABEL_RE = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?=\n?$)/;
@@ -73,7 +72,7 @@ function cutAddress(address: string): { address: string; user?: string; host?: s
 /** _parse_header_addresses: the internal relaxed parser. */
 export function parseHeaderAddressesInternal(input: string): ParsedAddress[] {
   let s = input.replace(TRAILING_WS, '');
-  s = s.split('\\\\').join('');
+  if (s.includes('\\\\')) s = s.split('\\\\').join('');
   s = s.replace(GROUP_RE, '');
   if (!NON_WS.test(s)) return [];
 
@@ -153,7 +152,7 @@ export function parseHeaderAddresses(str: string): ParsedAddress[] {
   if (!NON_WS.test(str)) return [];
   const results = parseHeaderAddressesInternal(str);
   let commas = 0;
-  for (let i = 0; i < str.length; i++) if (str.charCodeAt(i) === 0x2c) commas++;
+  for (let i = str.indexOf(','); i !== -1; i = str.indexOf(',', i + 1)) commas++;
   if (results.length === 0 || results.length < commas + 1) {
     const xs = parseAddressesXs(str);
     if (xs.length > results.length) return xs;

@@ -22,8 +22,6 @@ const RE_CHARSET = /\bcharset[\t\n\x0B\f\r ]*=[\t\n\x0B\f\r ]*["']?([^\n]*?)["']
 const RE_NAME = /\b(?:file)?name[\t\n\x0B\f\r ]*=[\t\n\x0B\f\r ]*["']?([^\n]*?)["']?(?:;|\n?$)/i;
 const RE_NAME_CONT_START = /\b(?:file)?name\*0[\t\n\x0B\f\r ]*=/i;
 const RE_NAME_CONT = /\b(?:file)?name\*(\d+)[\t\n\x0B\f\r ]*=[\t\n\x0B\f\r ]*["']?([^\n]*?)["']?(?:;|\n?$)/gi;
-const RE_LEADING_WS = /^[\t\n\x0B\f\r ]+/;
-const RE_AFTER_SEMI = /;[\s\S]*$/;
 const RE_TYPE_ONLY = /^([^/]+(?:\/[^/\t\n\x0B\f\r ]*)?)[\s\S]*$/;
 const RE_TEXT_WORD = /^text\b/;
 const RE_TEXT_KEEP = /^text\/(?:x-vcard|calendar|html)\n?$/;
@@ -37,6 +35,11 @@ const RE_NON_ASCII = /[^\x00-\x7f]/;
 export function lcAscii(s: string): string {
   // toLowerCase would also fold Latin-1 letters (\xC0-\xDE), so it is only used on pure ASCII.
   return RE_NON_ASCII.test(s) ? s.replace(RE_ASCII_UPPER, (m) => m.toLowerCase()) : s.toLowerCase();
+}
+
+/** Perl \s on a byte: [\t\n\x0B\f\r ] */
+function isPerlSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
 /** Perl truthiness of a string: '' and '0' are false. */
@@ -53,15 +56,18 @@ export function parseContentType(value: string | undefined): ContentType {
     ct = DEFAULT_CT;
   }
 
-  const bm = RE_BOUNDARY.exec(ct);
+  // The parameter regexes (/i, ASCII folding) only run when their keyword is there.
+  const lc = lcAscii(ct);
+  const bm = lc.includes('boundary') ? RE_BOUNDARY.exec(ct) : null;
   const boundary = bm ? bm[1]!.replace(/"/g, '') : undefined;
 
-  const cm = RE_CHARSET.exec(ct);
+  const cm = lc.includes('charset') ? RE_CHARSET.exec(ct) : null;
   const charset = cm ? cm[1]! : undefined;
 
-  const nm = RE_NAME.exec(ct);
+  const hasName = lc.includes('name');
+  const nm = hasName ? RE_NAME.exec(ct) : null;
   let name: string | undefined = nm ? nm[1]! : undefined;
-  if (!perlTrue(name) && RE_NAME_CONT_START.test(ct)) {
+  if (!perlTrue(name) && hasName && RE_NAME_CONT_START.test(ct)) {
     const pieces: string[] = [];
     RE_NAME_CONT.lastIndex = 0;
     for (let m = RE_NAME_CONT.exec(ct); m; m = RE_NAME_CONT.exec(ct)) {
@@ -73,7 +79,11 @@ export function parseContentType(value: string | undefined): ContentType {
     name = pieces.filter((p) => p !== undefined).join('');
   }
 
-  ct = ct.replace(RE_LEADING_WS, '').replace(RE_AFTER_SEMI, '');
+  // s/^\s+//; s/;.*$//s
+  let start = 0;
+  while (start < ct.length && isPerlSpace(ct.charCodeAt(start))) start++;
+  const semi = ct.indexOf(';', start);
+  ct = ct.slice(start, semi === -1 ? ct.length : semi);
   ct = ct.replace(RE_TYPE_ONLY, '$1');
   ct = lcAscii(ct);
   if (!perlTrue(ct)) missing = true;

@@ -140,9 +140,10 @@ export function firstDate(...strings: string[]): number | undefined {
 
 /**
  * Util.pm::receive_date on the header text (mbox separator line first, then "Name: value\n" lines as
- * from get_all_headers). Falls back to `now` (epoch seconds) when nothing parses.
+ * from get_all_headers). Falls back to `now` (epoch seconds) when nothing parses. `tz` defaults to
+ * localTz(), computed only if a From_ line without a zone needs it.
  */
-export function receiveDate(headerText: string, now: number = Math.floor(Date.now() / 1000), tz: string = localTz()): number {
+export function receiveDate(headerText: string, now: number = Math.floor(Date.now() / 1000), tz?: string): number {
   const header = '\n' + headerText.replace(RE_CONT, ' '); // see RE_CONT
   const rcvd: string[] = [];
   RE_RECEIVED.lastIndex = 0;
@@ -167,7 +168,7 @@ export function receiveDate(headerText: string, now: number = Math.floor(Date.no
   let m = RE_FROM_LINE.exec(header);
   if (m) {
     let str = m[1]!;
-    if (!RE_HAS_ZONE.test(str)) str += ' ' + tz;
+    if (!RE_HAS_ZONE.test(str)) str += ' ' + (tz ?? localTz()); // local_tz only when needed (first use is costly)
     time = firstDate(str);
     if (time !== undefined) return time;
   }

@@ -41,6 +41,11 @@ function lines(s: string): string[] {
   return out;
 }
 
+/** s/\r?\n/\n/g */
+function toLf(s: string): string {
+  return s.includes('\r\n') ? s.replace(RE_LINE_END, '\n') : s;
+}
+
 /** Repeat a global substitution until it no longer changes anything (Perl `1 while s///g`). */
 function repeatReplace(s: string, re: RegExp, rep: (substring: string, ...args: string[]) => string): string {
   for (;;) {
@@ -98,8 +103,9 @@ export function removeMarkup(msg: Message): string {
   const original = encapsulatedOriginal(msg, mbox);
   if (original !== undefined) return original;
 
-  let hdrs = msg.pristineHeaders.replace(RE_LINE_END, '\n');
-  let body = msg.pristineBody.replace(RE_LINE_END, '\n');
+  // (the regexes below only run when the literal text they require is there)
+  let hdrs = toLf(msg.pristineHeaders);
+  let body = toLf(msg.pristineBody);
 
   hdrs = repeatReplace(hdrs, RE_UNFOLD_SA, (_m, a: string, b: string) => `${a} ${b}`);
   // rewrite_header: none configured by default, so nothing to undo.
@@ -109,12 +115,13 @@ export function removeMarkup(msg: Message): string {
     body = next;
   }
 
-  if (RE_PREV_SUBJ_NONEXISTENT.test(hdrs) && !RE_SUBJ_NONEXISTENT.test(hdrs)) {
+  if (hdrs.includes('X-Spam-Prev-Subject:') && RE_PREV_SUBJ_NONEXISTENT.test(hdrs) && !RE_SUBJ_NONEXISTENT.test(hdrs)) {
     hdrs = hdrs.replace(RE_DEL_PREV_SUBJ, (_m, p: string) => `${p}\n`);
     hdrs = hdrs.replace(RE_DEL_SUBJ, (_m, p: string) => `${p}\n`);
   }
 
-  for (let m = RE_PREV.exec(hdrs); m; m = RE_PREV.exec(hdrs)) {
+  const nextPrev = (): RegExpExecArray | null => (hdrs.includes('X-Spam-Prev-') ? RE_PREV.exec(hdrs) : null);
+  for (let m = nextPrev(); m; m = nextPrev()) {
     const hdr = m[1]!;
     const name = m[2]!;
     hdrs = hdrs.slice(0, m.index) + hdrs.slice(m.index + m[0].length);

@@ -3,7 +3,6 @@
 // and the multipart newline insertion. MIME parsing is lazy (mime.ts), as in Perl.
 
 import { MimeNode } from './node.js';
-import { parseContentType } from './content-type.js';
 import { bin } from './perlstr.js';
 import { parseBody, type ParseItem } from './mime.js';
 
@@ -133,6 +132,8 @@ export function parseMessageString(rawStr: string, subparse: number): Message {
   let hdrErrors = 0;
   let header: string | undefined;
   let pos = 0;
+  // the header lines as read, needed only when they may differ from rawStr (CRLF squashing, bug 4884)
+  const keepLines = squashCrlf || !exact;
   const pristineHeaders: string[] = [];
   for (;;) {
     const eof = pos >= message.length;
@@ -141,13 +142,13 @@ export function parseMessageString(rawStr: string, subparse: number): Message {
 
     if (current.charCodeAt(0) === 0x20 || current.charCodeAt(0) === 0x09) {
       header = (header ?? '') + current;
-      pristineHeaders.push(current);
+      if (keepLines) pristineHeaders.push(current);
       continue;
     }
     if (header !== undefined) commitTopHeader(self, header, squashCrlf);
 
     if (current === self.lineEnding) {
-      if (!eof) pristineHeaders.push(current);
+      if (!eof && keepLines) pristineHeaders.push(current);
       break;
     } else if (current.startsWith('--')) {
       pos--; // the line stays in the body
@@ -159,7 +160,7 @@ export function parseMessageString(rawStr: string, subparse: number): Message {
       }
     }
     header = current;
-    pristineHeaders.push(current);
+    if (keepLines) pristineHeaders.push(current);
   }
   const body = message.slice(pos);
   if (exact) {
@@ -175,7 +176,7 @@ export function parseMessageString(rawStr: string, subparse: number): Message {
 
   collapseBlankLines(body, squashCrlf);
 
-  const ct = parseContentType(self.getHeader('content-type'));
+  const ct = self.contentType();
   self.type = ct.type;
   const boundary = ct.boundary;
   if (self.type.startsWith('multipart/') && body.length > 1 && RE_NON_WS.test(body[0]!)) {

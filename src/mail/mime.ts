@@ -2,7 +2,7 @@
 // the MIME tree, message/rfc822 nesting, the 2048-byte body line split and the part limit.
 
 import { MimeNode } from './node.js';
-import { lcAscii, parseContentType } from './content-type.js';
+import { lcAscii } from './content-type.js';
 import { parseMessageString, type Message } from './message.js';
 
 /** Body lines longer than this are cut into pieces, each given a "\n" (Constants.pm MAX_BODY_LINE_LENGTH). */
@@ -23,8 +23,26 @@ const RE_HEADER_SPLIT = /:[\t\n\x0B\f\r ]*/;
 const RE_BLANK_SEP = /^\r?\n?$/;
 const RE_DISPOSITION_NAME = /name=[\t\n\x0B\f\r ]*"?([^";]+)"?/i;
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** /[\t\n\x0B\f\r ]*$/ from `from` to the end of `s` (Perl \s on bytes). */
+function isWsFrom(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return false;
+  }
+  return true;
+}
+
+/**
+ * The boundary line tests of _parse_multipart, /^--\Q$boundary\E\s*$/ and /^--\Q$boundary\E(--)?\s*$/, as
+ * plain comparisons (no per-boundary regex): 0 = no match, 1 = boundary, 2 = closing boundary ("--").
+ * `delim` is "--" + boundary.
+ */
+function boundaryLine(line: string, delim: string): 0 | 1 | 2 {
+  if (!line.startsWith(delim)) return 0;
+  const n = delim.length;
+  // (--)? is greedy: the closing form wins when the rest after it is whitespace
+  if (line.charCodeAt(n) === 0x2d && line.charCodeAt(n + 1) === 0x2d && isWsFrom(line, n + 2)) return 2;
+  return isWsFrom(line, n) ? 1 : 0;
 }
 
 /** Message.pm::parse_body: drain the queue of `msg` (which may grow with nested messages). */
@@ -81,13 +99,11 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
   let nestedBoundary = false;
   msg.bodyParts = [];
 
-  const reOpen = new RegExp(`^--${escapeRe(boundary)}[\\t\\n\\x0B\\f\\r ]*$`);
-  const reEnd = new RegExp(`^--${escapeRe(boundary)}(--)?[\\t\\n\\x0B\\f\\r ]*$`);
+  const delim = '--' + boundary;
 
   // Preamble: drop everything up to and including the first opening boundary, if any.
   for (let line = 0; line < body.length; line++) {
-    const l = body[line]!;
-    if (l.startsWith('--') && reOpen.test(l)) {
+    if (boundaryLine(body[line]!, delim) === 1) {
       body = body.slice(line + 1);
       break;
     }
@@ -98,23 +114,34 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
   let header: string | undefined;
   let partArray: string[] | undefined;
   let partcnt = 0;
-  let lineCount = body.length;
+  const last = body.length - 1;
 
-  for (const cur of body) {
-    let foundEnd = false;
-    let foundLastEnd = false;
-    if (cur.startsWith('--')) {
-      const m = reEnd.exec(cur);
-      if (m) {
-        foundEnd = true;
-        foundLastEnd = m[1] !== undefined;
+  for (let li = 0; li < body.length; li++) {
+    if (inBody) {
+      // A run of body lines that cannot be a boundary (no leading '-'), is not the last line and needs no
+      // splitting is appended as is.
+      let j = li;
+      while (j < last) {
+        const l = body[j]!;
+        if (l.charCodeAt(0) === 0x2d || l.length > MAX_BODY_LINE_LENGTH) break;
+        j++;
+      }
+      if (j > li) {
+        if (partArray === undefined) partArray = body.slice(li, j);
+        else for (let k = li; k < j; k++) partArray.push(body[k]!);
+        li = j - 1;
+        continue;
       }
     }
+    const cur = body[li]!;
+    const bl = cur.charCodeAt(0) === 0x2d ? boundaryLine(cur, delim) : 0;
+    let foundEnd = bl !== 0;
+    let foundLastEnd = bl === 2;
     if (foundEnd && nestedBoundary) {
       foundEnd = false;
       if (foundLastEnd) nestedBoundary = false; // bug 7358: one level of a reused boundary
     }
-    if (--lineCount === 0 || foundEnd) {
+    if (li === last || foundEnd) {
       if (!foundEnd) {
         // last line without a closing boundary: it belongs to the body (pending header is lost)
         partArray ??= [];
@@ -128,7 +155,7 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
         partArray = [];
       }
 
-      const ct = parseContentType(part.getHeader('content-type'));
+      const ct = part.contentType();
       part.type = ct.type;
       if (ct.missing && msg.type === 'multipart/digest') part.type = 'message/rfc822'; // bug 5741
       const pBoundary = ct.boundary !== undefined && ct.boundary !== '' && ct.boundary !== '0' ? ct.boundary : boundary;
@@ -158,7 +185,7 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
         if (header) {
           const key = storePartHeader(part, header);
           if (lcAscii(key) === 'content-type') {
-            const nested = parseContentType(part.getHeader('content-type')).boundary;
+            const nested = part.contentType().boundary;
             if (nested !== undefined && nested === boundary) nestedBoundary = true;
           }
         }
@@ -174,7 +201,7 @@ function parseMultipart(queue: ParseItem[], item: ParseItem): void {
 /** Message.pm::_parse_normal: make `item.node` a leaf holding its body lines. */
 function parseNormal(item: ParseItem): void {
   const msg = item.node;
-  const ct = parseContentType(msg.getHeader('content-type'));
+  const ct = msg.contentType();
   if (!ct.missing) {
     msg.type = !ct.type.startsWith('multipart/') || item.boundary !== undefined ? ct.type : 'text/plain';
   }

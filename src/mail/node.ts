@@ -2,7 +2,7 @@
 // get_all_headers), find_parts, decode. Rendering lives in render.ts.
 
 import { decodeHeader } from './header-decode.js';
-import { lcAscii } from './content-type.js';
+import { lcAscii, parseContentType, type ContentType } from './content-type.js';
 import { base64Decode, qpDecode } from './transfer.js';
 
 /** get_all_headers stops adding headers once their total size exceeds this (Constants.pm MAX_HEADER_LENGTH). */
@@ -28,12 +28,14 @@ export function trimPerlSpace(s: string): string {
 export class MimeNode {
   /** lc(name) -> decoded values in order. */
   private readonly decoded = new Map<string, string[]>();
-  /** lc(name) -> raw values in order. */
-  private readonly rawValues = new Map<string, string[]>();
   /** Original header names in order of appearance. */
   readonly headerOrder: string[] = [];
   /** lc() of each headerOrder entry. */
   private readonly headerOrderLc: string[] = [];
+  /** The decoded value of each headerOrder entry. */
+  private readonly headerOrderDecoded: string[] = [];
+  /** The raw value of each headerOrder entry. */
+  private readonly headerOrderRaw: string[] = [];
   /** getAllHeaders() result, dropped when a header is added. */
   private allHeaders: string[] | undefined = undefined;
 
@@ -47,6 +49,9 @@ export class MimeNode {
   /** Children; defined iff the node is not a leaf (Node.pm::is_leaf). */
   bodyParts: MimeNode[] | undefined = undefined;
   private decodedBody: string | undefined = undefined;
+  /** contentType() result and the Content-Type value it was parsed from. */
+  private ctParsed: ContentType | undefined = undefined;
+  private ctValue: string | undefined = undefined;
 
   /** Node.pm::header($key, $value): store a header (raw value, decoded copy). */
   addHeader(rawKey: string, rawValue: string): string {
@@ -55,18 +60,18 @@ export class MimeNode {
     this.headerOrderLc.push(key);
     this.allHeaders = undefined;
     let dec = this.decoded.get(key);
-    let raw = this.rawValues.get(key);
-    if (!dec || !raw) {
+    if (!dec) {
       dec = [];
-      raw = [];
       this.decoded.set(key, dec);
-      this.rawValues.set(key, raw);
     }
     // s/\n[ \t]+/ /g; s/\s+$//; s/^\s+//
-    const unfolded = trimPerlSpace(rawValue.includes('\n') ? rawValue.replace(RE_UNFOLD, ' ') : rawValue);
+    // (no fold when the only "\n" is the last character, as in most one-line values)
+    const nl = rawValue.indexOf('\n');
+    const unfolded = trimPerlSpace(nl !== -1 && nl < rawValue.length - 1 ? rawValue.replace(RE_UNFOLD, ' ') : rawValue);
     const value = decodeHeader(unfolded, key);
     dec.push(value);
-    raw.push(rawValue);
+    this.headerOrderDecoded.push(value);
+    this.headerOrderRaw.push(rawValue);
     return value;
   }
 
@@ -75,8 +80,23 @@ export class MimeNode {
    * or undefined when absent. (Perl scalar get_header(name) === getHeader(name) + "\n".)
    */
   getHeader(name: string): string | undefined {
-    const v = this.decoded.get(lcAscii(name));
+    return this.lastDecoded(lcAscii(name));
+  }
+
+  /** getHeader for an already lowercased name. */
+  private lastDecoded(key: string): string | undefined {
+    const v = this.decoded.get(key);
     return v && v.length > 0 ? v[v.length - 1] : undefined;
+  }
+
+  /** Util.pm::parse_content_type of the last Content-Type header (parsed once per value). */
+  contentType(): ContentType {
+    const v = this.lastDecoded('content-type');
+    if (this.ctParsed === undefined || v !== this.ctValue) {
+      this.ctParsed = parseContentType(v);
+      this.ctValue = v;
+    }
+    return this.ctParsed;
   }
 
   /** All decoded instances of a header in order, without trailing "\n". */
@@ -91,7 +111,8 @@ export class MimeNode {
 
   /** Raw (undecoded, folded) instances of a header. */
   getRawHeaders(name: string): string[] {
-    return this.rawValues.get(lcAscii(name))?.slice() ?? [];
+    const key = lcAscii(name);
+    return this.headerOrderRaw.filter((_v, i) => this.headerOrderLc[i] === key);
   }
 
   /**
@@ -105,6 +126,21 @@ export class MimeNode {
   }
 
   private buildAllHeaders(): string[] {
+    // The size sum does not depend on the visiting order: when the total stays within the limit, every
+    // header is kept, in original order.
+    const names = this.headerOrder;
+    const values = this.headerOrderDecoded;
+    let total = 0;
+    for (let i = 0; i < names.length; i++) total += names[i]!.length + values[i]!.length + 3;
+    if (total <= MAX_HEADER_LENGTH) {
+      const out: string[] = new Array(names.length);
+      for (let i = 0; i < names.length; i++) out[i] = names[i] + ': ' + values[i] + '\n';
+      return out;
+    }
+    return this.buildAllHeadersCapped();
+  }
+
+  private buildAllHeadersCapped(): string[] {
     const positions = new Map<string, number[]>();
     this.headerOrderLc.forEach((lk, i) => {
       const p = positions.get(lk);
@@ -135,14 +171,8 @@ export class MimeNode {
 
   /** [original name, decoded value] for every header instance in original order (no size cap). */
   headerEntries(): Array<[string, string]> {
-    const seen = new Map<string, number>();
-    const lc = this.headerOrderLc;
-    return this.headerOrder.map((k, i) => {
-      const lk = lc[i]!;
-      const j = seen.get(lk) ?? 0;
-      seen.set(lk, j + 1);
-      return [k, this.decoded.get(lk)![j]!] as [string, string];
-    });
+    const values = this.headerOrderDecoded;
+    return this.headerOrder.map((k, i) => [k, values[i]!] as [string, string]);
   }
 
   isLeaf(): boolean {
@@ -174,7 +204,7 @@ export class MimeNode {
     if (this.decodedBody !== undefined) return this.decodedBody;
     if (this.raw === undefined) return undefined;
     const raw = this.raw.join('');
-    const enc = lcAscii(this.headerScalar('content-transfer-encoding'));
+    const enc = lcAscii(this.lastDecoded('content-transfer-encoding') ?? '');
     let out: string;
     if (enc === 'quoted-printable') {
       out = qpDecode(raw).replace(RE_CRLF, '\n');
