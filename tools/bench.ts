@@ -26,6 +26,7 @@ const USAGE = `usage: npm run bench -- [options]
   --messages N     messages per bench corpus (default 1200: N/4 from each corpus and class; N/2
                    generated modern HTML messages per class)
   --corpora DIR    the shared corpora (default: ../shared/corpora beside the repository)
+  --runs N         native runs per comparison set, the median is reported (default 3; sa-learn runs once)
   --jobs N         workers for both engines in the comparison (default: CPUs = ${availableParallelism()})
   --no-sa          skip sa-learn
   --no-full        skip the full-corpus runs
@@ -77,6 +78,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       messages: { type: 'string', default: '1200' },
+      runs: { type: 'string', default: '3' },
       corpora: { type: 'string', default: join(REPO, '..', 'shared', 'corpora') },
       jobs: { type: 'string', default: String(availableParallelism()) },
       'no-sa': { type: 'boolean', default: false },
@@ -92,7 +94,8 @@ async function main(): Promise<number> {
   }
   const n = Number(values.messages);
   const jobs = Number(values.jobs);
-  if (!Number.isInteger(n) || n < 8 || !Number.isInteger(jobs) || jobs < 1) {
+  const runs = Number(values.runs);
+  if (!Number.isInteger(n) || n < 8 || !Number.isInteger(jobs) || jobs < 1 || !Number.isInteger(runs) || runs < 1) {
     process.stderr.write(USAGE);
     return 2;
   }
@@ -133,7 +136,11 @@ async function main(): Promise<number> {
     const cmpRows: Row[] = [];
     for (const set of sets) {
       process.stderr.write(`bench: ${set.name}: native...\n`);
-      const nat = await train('native', set.dir, join(tmp, 'native.dat'), jobs);
+      // Median of `runs` native runs (a 2-6 s run varies by 10-30% on a shared machine); sa-learn runs once.
+      const natRuns = [];
+      for (let r = 0; r < runs; r++) natRuns.push(await train('native', set.dir, join(tmp, 'native.dat'), jobs));
+      natRuns.sort((a, b) => a.m.wallS - b.m.wallS);
+      const nat = natRuns[Math.floor((natRuns.length - 1) / 2)]!;
       const natRate = nat.messages / nat.m.wallS;
       const row = [set.name, `native --jobs ${jobs}`, String(nat.messages), f1(nat.m.wallS), f0(natRate), nat.m.cpuS === null ? '-' : f1(nat.m.cpuS), f0(nat.m.peakMb), '', ''];
       cmpRows.push({ cells: row });
@@ -148,7 +155,7 @@ async function main(): Promise<number> {
       }
     }
     sections.push(
-      '### Native engine vs sa-learn (whole `sa-train train` processes, same messages, same clock)\n\n' +
+      `### Native engine vs sa-learn (whole \`sa-train train\` processes, same messages, same clock; native: median of ${runs} runs)\n\n` +
         table(['corpus', 'engine', 'messages', 'wall s', 'msg/s', 'CPU s', 'peak RSS MB', 'native/sa-learn', 'dumps'], cmpRows),
     );
 
