@@ -10,6 +10,7 @@ import { tokenizeLine, tokenizeLineRegex, tokenizeMessage, type Region } from '.
 import { readMbox } from '../src/sources/mbox.js';
 import { learnerInput } from '../src/mail/learner-input.js';
 import { hasSaPerl } from './helpers/env.js';
+import { rng } from './helpers/rng.js';
 
 interface Case { name: string; text: string; chars: boolean; prefix: string; region: Region; tokens: string[] }
 
@@ -106,15 +107,6 @@ test('differential: the cases above against the installed SpamAssassin', (t) => 
 });
 
 // ---- the byte-string fast path against the direct regex port (tokenizeLineRegex)
-
-/** A deterministic generator (LCG), so failures reproduce. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
 
 const PIECES = [
   ' ', ' ', ' ', '\t', '\n', '\r', '.', '..', '...', '-', '--', "'", '"', ',', '@', '*', '!', '$', '_', ':', '#', '\xa0',

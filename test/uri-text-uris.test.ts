@@ -9,6 +9,7 @@ import { tbirdUriSource } from '../src/mail/uri/tbird-re.js';
 import { readMbox } from '../src/sources/mbox.js';
 import { parseForLearning } from '../src/mail/learner-input.js';
 import { renderBody } from '../src/mail/render.js';
+import { rng } from './helpers/rng.js';
 
 const FULL = new RegExp(tbirdUriSource(), 'gi');
 
@@ -24,15 +25,6 @@ function skipping(text: string): string[] {
   const out: string[] = [];
   eachTbirdMatch(text, (m) => out.push(`${m.index}:${m[0]}:${m[1]}|${m[2]}|${m[3]}|${m[4]}`));
   return out;
-}
-
-/** A deterministic generator (LCG), so failures reproduce. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
 }
 
 const PIECES = [
