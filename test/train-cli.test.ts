@@ -76,3 +76,17 @@ test('too-big messages are skipped and counted; unknown entries reported; JSON s
   assert.ok(s.warnings.some((w: string) => /200 spam and 200 ham/.test(w)));
   assert.match(readFileSync(out, 'latin1'), /^v\t3\tdb_version/);
 });
+
+test('without --jobs a small training set is learned in one thread; --jobs N is kept; same dump either way', async () => {
+  const S = makeTrainingSet({
+    'spam/s.mbox': mboxMessage(1) + mboxMessage(2),
+    'ham/h.mbox': mboxMessage(3) + mboxMessage(4),
+  });
+  const auto = await runCli(['train', '--source', S, '--output', join(S, 'a.dat'), '--json', '--now', '1767225600']);
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.equal(JSON.parse(auto.stdout).jobs, 1);
+  const two = await runCli(['train', '--source', S, '--output', join(S, 'b.dat'), '--json', '--now', '1767225600', '--jobs', '2']);
+  assert.equal(two.code, 0, two.stderr);
+  assert.equal(JSON.parse(two.stdout).jobs, 2);
+  assert.ok(readFileSync(join(S, 'a.dat')).equals(readFileSync(join(S, 'b.dat'))));
+});

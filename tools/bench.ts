@@ -27,7 +27,8 @@ const USAGE = `usage: npm run bench -- [options]
                    generated modern HTML messages per class)
   --corpora DIR    the shared corpora (default: ../shared/corpora beside the repository)
   --runs N         native runs per comparison set, the median is reported (default 3; sa-learn runs once)
-  --jobs N         workers for both engines in the comparison (default: CPUs = ${availableParallelism()})
+  --jobs N         workers for both engines in the comparison (default: CPUs = ${availableParallelism()} for
+                   sa-learn, the engine's own choice for native: one thread under 16 MiB, else CPUs)
   --no-sa          skip sa-learn
   --no-full        skip the full-corpus runs
   --full-sa        also compare with sa-learn on both full shared corpora together (9,046 messages;
@@ -49,12 +50,15 @@ interface Summary {
   nspam: number;
   nham: number;
   tokens: number;
+  jobs: number;
   spam: { examined: number };
   ham: { examined: number };
 }
 
-async function train(engine: 'native' | 'spamassassin', source: string, output: string, jobs: number, extra: string[] = []): Promise<{ m: Measured; s: Summary; messages: number }> {
-  const m = await run(process.execPath, [CLI, 'train', '--engine', engine, '--source', source, '--output', output, '--jobs', String(jobs), '--now', String(NOW), '--json', ...extra]);
+/** One sa-train train process; `jobs` undefined: the engine's default (the native engine picks 1 thread for small sets). */
+async function train(engine: 'native' | 'spamassassin', source: string, output: string, jobs: number | undefined, extra: string[] = []): Promise<{ m: Measured; s: Summary; messages: number }> {
+  const jobsArg = jobs === undefined ? [] : ['--jobs', String(jobs)];
+  const m = await run(process.execPath, [CLI, 'train', '--engine', engine, '--source', source, '--output', output, ...jobsArg, '--now', String(NOW), '--json', ...extra]);
   if (m.code !== 0) throw new Error(`sa-train --engine ${engine} on ${source} failed (exit ${m.code}): ${m.stderr.trim().slice(-800)}`);
   const s = JSON.parse(m.stdout) as Summary;
   return { m, s, messages: s.spam.examined + s.ham.examined };
@@ -80,7 +84,7 @@ async function main(): Promise<number> {
       messages: { type: 'string', default: '1200' },
       runs: { type: 'string', default: '3' },
       corpora: { type: 'string', default: join(REPO, '..', 'shared', 'corpora') },
-      jobs: { type: 'string', default: String(availableParallelism()) },
+      jobs: { type: 'string' },
       'no-sa': { type: 'boolean', default: false },
       'no-full': { type: 'boolean', default: false },
       'full-sa': { type: 'boolean', default: false },
@@ -93,7 +97,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const n = Number(values.messages);
-  const jobs = Number(values.jobs);
+  const jobs = Number(values.jobs ?? availableParallelism());
+  const nativeJobs = values.jobs === undefined ? undefined : jobs;
   const runs = Number(values.runs);
   if (!Number.isInteger(n) || n < 8 || !Number.isInteger(jobs) || jobs < 1 || !Number.isInteger(runs) || runs < 1) {
     process.stderr.write(USAGE);
@@ -138,11 +143,11 @@ async function main(): Promise<number> {
       process.stderr.write(`bench: ${set.name}: native...\n`);
       // Median of `runs` native runs (a 2-6 s run varies by 10-30% on a shared machine); sa-learn runs once.
       const natRuns = [];
-      for (let r = 0; r < runs; r++) natRuns.push(await train('native', set.dir, join(tmp, 'native.dat'), jobs));
+      for (let r = 0; r < runs; r++) natRuns.push(await train('native', set.dir, join(tmp, 'native.dat'), nativeJobs));
       natRuns.sort((a, b) => a.m.wallS - b.m.wallS);
       const nat = natRuns[Math.floor((natRuns.length - 1) / 2)]!;
       const natRate = nat.messages / nat.m.wallS;
-      const row = [set.name, `native --jobs ${jobs}`, String(nat.messages), f1(nat.m.wallS), f0(natRate), nat.m.cpuS === null ? '-' : f1(nat.m.cpuS), f0(nat.m.peakMb), '', ''];
+      const row = [set.name, nativeJobs === undefined ? `native (default: ${nat.s.jobs} thread${nat.s.jobs > 1 ? 's' : ''})` : `native --jobs ${jobs}`, String(nat.messages), f1(nat.m.wallS), f0(natRate), nat.m.cpuS === null ? '-' : f1(nat.m.cpuS), f0(nat.m.peakMb), '', ''];
       cmpRows.push({ cells: row });
       if (haveSa) {
         process.stderr.write(`bench: ${set.name}: sa-learn...\n`);
