@@ -265,9 +265,10 @@ export class TokenStore {
   }
 
   /**
-   * The dump as serializeDump(toDump()) writes it, straight from the slot arrays: keys sorted as numbers
-   * (ten fixed-width lowercase hex digits sort the same way), lines written into one buffer. No per-token
-   * string or object, which for 500k tokens saves about a second and 150 MB.
+   * The dump as serializeDump(toDump()) writes it, straight from the slot arrays: slots in ascending key
+   * order (ten fixed-width lowercase hex digits sort the same way as the numbers), lines written into one
+   * buffer. No per-token string or object: for 360k tokens ~250 ms and ~150 MB less than toDump() +
+   * serializeDump(), which stay as the reference the store tests compare it with.
    */
   output(): DumpOutput {
     return { nspam: this.nspam, nham: this.nham, tokens: this.live, seen: this.seen.size, bytes: () => this.serialize() };
