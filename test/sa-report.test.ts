@@ -12,7 +12,7 @@ import { parsePgpMime } from '../src/report/pgp-mime.js';
 import { decryptVerify } from '../src/report/pgp.js';
 import { openReport } from '../src/report/open.js';
 import { SaTrainError } from '../src/errors.js';
-import { GPG, NO_GPG, fixture, freePort, hasGpg, makeKeys, runCli, startSmtp, tempDir, writeConfig, type Keys, type Smtp } from './fixtures/report/harness.js';
+import { GPG, NO_GPG, REPO, fixture, freePort, hasGpg, makeKeys, runCli, startSmtp, tempDir, writeConfig, type Keys, type Smtp } from './fixtures/report/harness.js';
 
 const GPG_OK = hasGpg();
 const MESSAGE = fixture('spam-multipart.eml');
@@ -110,6 +110,24 @@ describe('sa-report end to end', { skip: GPG_OK ? false : NO_GPG }, () => {
     assert.equal(report.class, 'ham');
     assert.doesNotMatch(report.message.toString('latin1'), /alice@example\.org/i);
     assert.match(report.message.toString('latin1'), /^Return-Path: <bounce-77@spam\.test>\r\n/, 'CRLF kept');
+  });
+
+  test("the examples' Dovecot vsz_limit is room enough: a report is sent under that address-space limit", async () => {
+    // Dovecot sets vsz_limit as RLIMIT_AS for the programs IMAPSieve and the antispam plugin pipe to.
+    // Node reserves far more address space than it uses, more with each major version (about 0.8G on
+    // Node 20, 1.3G on 22, 1.5G on 24), and on Node 22 an ES import of node:http would load undici's
+    // WebAssembly, which wants about 10G (see loadNodemailer in src/report/send.ts).
+    const limits = ['90-imapsieve.conf', '90-antispam.conf'].map((f) => {
+      const m = /^\s*vsz_limit\s*=\s*(\d+)([MG])\s*$/m.exec(readFileSync(join(REPO, 'examples', 'dovecot', f), 'utf8'));
+      assert.ok(m, `no vsz_limit in examples/dovecot/${f}`);
+      return Number(m[1]) * (m[2] === 'G' ? 1024 * 1024 : 1024);
+    });
+    assert.equal(limits[0], limits[1], 'both examples set the same limit');
+    smtp.messages.length = 0;
+    const r = await runCli(['--config', conf, '--user', USER, '--spam'], MESSAGE, {}, { addressSpaceKb: limits[0]! });
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.equal(smtp.messages.length, 1);
   });
 
   test('bad input: empty, binary, too big exit 0 with a message; nothing is sent', async () => {

@@ -3,6 +3,7 @@
 // config file. Every step has a timeout so a run stays inside Dovecot's 10 s pipe timeout.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readSecret, type ReportConfig } from './config.js';
 import { configError } from './errors.js';
 
@@ -36,8 +37,19 @@ export async function openSender(cfg: ReportConfig, o: SenderOptions = {}): Prom
   return cfg.transport === 'sendmail' ? sendmailSender(cfg) : smtpSender(cfg, o.stepTimeoutMs ?? SMTP_STEP_TIMEOUT_MS);
 }
 
+/**
+ * nodemailer's CommonJS build, not its ES one. The ES build imports node:http, and on Node 22 an ES import
+ * of node:http reads its lazy `WebSocket` getter, which loads the bundled undici, which starts compiling
+ * its llhttp WebAssembly at once; that instance reserves about 10 GB of address space, far above the
+ * vsz_limit Dovecot gives pipe programs, and the process dies with "Cannot allocate Wasm memory".
+ * A CommonJS require of node:http leaves the getter alone. (Node 24's undici loads llhttp on first use.)
+ */
+function loadNodemailer(): typeof import('nodemailer') {
+  return createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
+}
+
 async function smtpSender(cfg: ReportConfig, step: number): Promise<Sender> {
-  const { createTransport } = await import('nodemailer');
+  const { createTransport } = loadNodemailer();
   let ca: string | undefined;
   if (cfg.smtp.caFile) {
     try {

@@ -15,7 +15,7 @@ export const DOVECOT = '/usr/sbin/dovecot';
 const MODULES = '/usr/lib/dovecot/modules';
 export const NO_DOVECOT = 'Dovecot is not installed (Debian: apt-get install dovecot-imapd dovecot-sieve)';
 /** Address-space limit of the imap processes, inherited by sa-report: room for Node.js. */
-export const IMAP_VSZ_LIMIT = '1G';
+export const IMAP_VSZ_LIMIT = '2G';
 /** How long Dovecot may take to listen. */
 const START_TIMEOUT_MS = 15_000;
 
