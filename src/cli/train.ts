@@ -5,22 +5,15 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SaTrainError } from '../errors.js';
 import { validateDump } from '../bayes/dump.js';
-import { listClass, readClass, listingBytes, type ClassListing, type IgnoredEntry } from '../sources/training-set.js';
-import { selectClass, emptySelectStats, type SelectStats } from '../sources/select.js';
-import type { MessageClass, SourceMessage } from '../sources/types.js';
 import { createEngine, ENGINE_NAMES, DEFAULT_ENGINE } from '../engines/index.js';
 import type { EngineName } from '../engines/engine.js';
+import type { IgnoredEntry } from '../sources/training-set.js';
+import type { BadSource } from '../sources/gpg.js'; // issue 7
+import { formatImapSummary, type ImapSummary } from '../sources/imap/summary.js'; // issue 9
 import { writeFileAtomic } from './atomic-write.js';
 import { Progress } from './progress.js';
 import { intArg, fractionArg, choiceArg } from './args.js';
-// --- encrypted sources (issue 7) ---
-import { EncryptedSources, findGpg, loadPassphrase, spoolIsMemoryBacked, type BadSource } from '../sources/gpg.js';
-// --- end encrypted sources ---
-// --- IMAP feedback source (issue 9) ---
-import type { FeedbackSource } from '../sources/imap.js'; // loaded on demand: imapflow costs ~200 ms to load
-import { formatImapSummary, type ImapSummary } from '../sources/imap/summary.js';
-import { resolveImapSettings } from '../sources/imap/settings.js';
-// --- end IMAP feedback source ---
+import { TrainingSources, type ClassSummary } from './train-sources.js';
 
 /** sa-learn 4.0's default --max-size (ArchiveIterator BIG_BYTES): 500 KiB. */
 export const DEFAULT_MAX_SIZE = 512000;
@@ -75,14 +68,6 @@ Options:
 Exit status: 0 success, 2 bad arguments, 3 bad training set, 4 engine missing or failed,
 5 output not written, 130 interrupted. On failure nothing is written and an existing output is left as it was.
 `;
-
-interface ClassSummary {
-  /** Messages found in the sources (after the size limit). */
-  read: number;
-  examined: number;
-  learned: number;
-  skipped: { tooBig: number; sampledOut: number; capped: number; alreadyLearned: number };
-}
 
 /**
  * Below this much input (and without --jobs) the native engine analyses in one thread: every analysing
@@ -181,146 +166,59 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   const engine = await createEngine(engineName, { siteConfig: values['sa-config'] });
   await engine.check({ needClock: now !== undefined });
 
-  const listings: Record<MessageClass, ClassListing> = {
-    spam: await listClass(source, 'spam'),
-    ham: await listClass(source, 'ham'),
-  };
   const warnings: string[] = [];
   const warn = (w: string): void => {
     warnings.push(w);
     if (!values.json) io.stderr.write(`sa-train: warning: ${w}\n`);
   };
-  const ignored = [...listings.spam.ignored, ...listings.ham.ignored];
-  for (const i of ignored) warn(`ignored ${i.path}: ${i.reason}`);
-  for (const cls of ['spam', 'ham'] as const) {
-    if (!listings[cls].entries.length) {
-      throw new SaTrainError('CLASS_EMPTY', `${listings[cls].dir} holds no mailbox, Maildir or message file`, { file: listings[cls].dir });
-    }
-  }
-
-  // --- IMAP feedback source (issue 9): settings first (bad arguments fail before any work) ---
-  let passphraseOnce: ReturnType<typeof loadPassphrase> | undefined;
-  const passphrase = (): ReturnType<typeof loadPassphrase> => (passphraseOnce ??= loadPassphrase({ file: values['passphrase-file'], envName: values['passphrase-env'] }));
-  const imapWanted = values.imap !== undefined || values['imap-config'] !== undefined;
-  const imapSettings = imapWanted
-    ? resolveImapSettings({
-        url: values.imap,
-        config: values['imap-config'],
-        passwordFile: values['imap-password-file'],
-        passwordEnv: values['imap-password-env'],
-        signers: values['imap-signer'],
-        insecure: values['imap-insecure'],
-        caFile: values['imap-ca-file'],
-        readProcessed: values['imap-no-processed'] ? false : undefined,
-      })
-    : undefined;
-  if (imapSettings) {
-    for (const w of imapSettings.warnings) warn(w);
-    if (!imapSettings.settings.signers.length && !values['imap-accept-unsigned']) {
-      throw new SaTrainError('BAD_ARGUMENT', 'no reporter key to accept reports from: give --imap-signer FINGERPRINT (or signer = in --imap-config), or --imap-accept-unsigned');
-    }
-  }
-  // --- end IMAP feedback source ---
-
-  // --- encrypted sources (issue 7): gpg, passphrase and the reader, only when the set has such files ---
+  const bar = !quiet && Boolean(io.stderr.isTTY);
   const ac = new AbortController();
-  const badSources: BadSource[] = [];
-  let encrypted: EncryptedSources | undefined;
-  const isEncrypted = (k: string): boolean => k === 'encrypted-mbox' || k === 'encrypted-file';
-  if ([...listings.spam.entries, ...listings.ham.entries].some((e) => isEncrypted(e.kind))) {
-    const gpg = await findGpg();
-    const pass = await passphrase(); // issue 9: loaded once, shared with the IMAP source
-    for (const w of pass.warnings) warn(w);
-    if (engineName === 'spamassassin' && !(await spoolIsMemoryBacked())) {
-      warn('no /dev/shm here: the spamassassin engine spools decrypted messages to a private directory under $TMPDIR; point TMPDIR at a memory-backed file system');
-    }
-    for (const l of [listings.spam, listings.ham]) {
-      const plain = new Set(l.entries.filter((e) => !isEncrypted(e.kind)).map((e) => e.path));
-      for (const e of l.entries) {
-        if (isEncrypted(e.kind) && plain.has(e.path.replace(/\.(?:gpg|asc)$/i, ''))) warn(`${e.path} and its plaintext are both in the training set: their messages are read twice (remove the plaintext, e.g. sa-train encrypt --remove)`);
-      }
-    }
-    encrypted = new EncryptedSources({
-      gpg,
-      passphrase: pass.passphrase,
-      signal: ac.signal,
-      skipBad: values['skip-bad-sources'],
-      onBadSource: (b) => {
-        badSources.push(b);
-        if (!values.json) io.stderr.write(`sa-train: warning: skipped ${b.path}: ${b.message}\n`);
-      },
-    });
-  }
-  // --- end encrypted sources ---
+  const sources = await TrainingSources.open({
+    source,
+    engineName,
+    maxSize,
+    select: { sample, seed, maxPerClass },
+    passphraseFile: values['passphrase-file'],
+    passphraseEnv: values['passphrase-env'],
+    skipBadSources: values['skip-bad-sources'],
+    // --- IMAP feedback source (issue 9) ---
+    imap:
+      values.imap !== undefined || values['imap-config'] !== undefined
+        ? {
+            settings: {
+              url: values.imap,
+              config: values['imap-config'],
+              passwordFile: values['imap-password-file'],
+              passwordEnv: values['imap-password-env'],
+              signers: values['imap-signer'],
+              insecure: values['imap-insecure'],
+              caFile: values['imap-ca-file'],
+              readProcessed: values['imap-no-processed'] ? false : undefined,
+            },
+            acceptUnsigned: values['imap-accept-unsigned'],
+            noSample: values['imap-no-sample'],
+            noMove: values['imap-no-move'],
+          }
+        : undefined,
+    // --- end IMAP feedback source ---
+    signal: ac.signal,
+    warn,
+    onBadSource: (b) => {
+      if (!values.json) io.stderr.write(`sa-train: warning: skipped ${b.path}: ${b.message}\n`);
+    },
+    progress: bar,
+    stderr: io.stderr,
+  });
 
-  // --- IMAP feedback source (issue 9): read and check every report before learning anything ---
-  let feedback: FeedbackSource | undefined;
-  if (imapSettings) {
-    const pass = await passphrase();
-    if (!encrypted) for (const w of pass.warnings) warn(w);
-    const { FeedbackSource } = await import('../sources/imap.js');
-    feedback = new FeedbackSource({
-      settings: imapSettings.settings,
-      open: {
-        gpg: await findGpg(),
-        gnupgHome: imapSettings.settings.gnupgHome,
-        passphrase: pass.passphrase,
-        signers: imapSettings.settings.signers,
-        acceptUnsigned: values['imap-accept-unsigned'],
-        signal: ac.signal,
-      },
-      noSample: values['imap-no-sample'],
-      noMove: values['imap-no-move'],
-      maxSize,
-      onWarning: warn,
-    });
-    const reading = new Progress('reading feedback reports', !quiet && Boolean(io.stderr.isTTY), io.stderr);
-    try {
-      await feedback.read((n) => reading.update(n));
-    } finally {
-      reading.finish();
-    }
-  }
-  // --- end IMAP feedback source ---
-
-  // Messages skipped by the readers (too big). With --max-per-class a class is read twice: count once.
-  const tooBig: Record<MessageClass, Set<string>> = { spam: new Set(), ham: new Set() };
-  const stats: Record<MessageClass, SelectStats> = { spam: emptySelectStats(), ham: emptySelectStats() };
-  const progress = new Progress(`learning (${engineName})`, !quiet && Boolean(io.stderr.isTTY), io.stderr);
-  async function* counted(it: AsyncIterable<SourceMessage>): AsyncGenerator<SourceMessage> {
-    for await (const m of it) {
-      progress.addBytes(m.raw.length);
-      yield m;
-    }
-  }
-  const readStatic = (cls: MessageClass): AsyncIterable<SourceMessage> =>
-    counted(
-      readClass(listings[cls], {
-        maxSize,
-        onSkip: (s) => {
-          tooBig[cls].add(s.origin);
-          progress.addBytes(s.size ?? 0);
-        },
-        decrypt: encrypted && ((e) => encrypted!.read(e, cls, { maxSize, onSkip: (s) => tooBig[cls].add(s.origin) })),
-      }),
-    );
+  const progress = new Progress(`learning (${engineName})`, bar, io.stderr);
   {
     // The ETA of a streaming engine comes from the bytes read (a class is read twice with --max-per-class).
-    const sizes = await Promise.all([listingBytes(listings.spam), listingBytes(listings.ham)]);
-    if (sizes[0] !== null && sizes[1] !== null) progress.setTotalBytes((sizes[0] + sizes[1]) * (maxPerClass > 0 ? 2 : 1));
+    const listed = await sources.listedBytes();
+    if (listed !== null) progress.setTotalBytes(listed * (maxPerClass > 0 ? 2 : 1));
     // Without --jobs, a small training set is analysed in one thread (see SINGLE_THREAD_BELOW_BYTES).
-    const small = sizes[0] !== null && sizes[1] !== null && sizes[0] + sizes[1] < SINGLE_THREAD_BELOW_BYTES;
-    if (values.jobs === undefined && engineName === 'native' && small && !feedback) jobs = 1;
+    const small = listed !== null && listed < SINGLE_THREAD_BELOW_BYTES;
+    if (values.jobs === undefined && engineName === 'native' && small && !sources.feedback) jobs = 1;
   }
-  // --- IMAP feedback source (issue 9): reports follow the static messages of their class, through
-  // --sample/--max-per-class unless --imap-no-sample ---
-  const sampledFeedback = feedback && !feedback.noSample ? feedback : undefined;
-  const selected = (cls: MessageClass): AsyncIterable<SourceMessage> => {
-    const s = selectClass(() => (sampledFeedback ? sampledFeedback.append(cls, readStatic(cls)) : readStatic(cls)), cls, { sample, seed, maxPerClass }, stats[cls]);
-    if (!feedback) return s;
-    return feedback.count(cls, feedback.noSample ? feedback.append(cls, s) : s);
-  };
-  // --- end IMAP feedback source ---
 
   const onSignal = (): void => ac.abort();
   process.once('SIGINT', onSignal);
@@ -328,8 +226,8 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   let result;
   try {
     result = await engine.learn({
-      spam: () => selected('spam'),
-      ham: () => selected('ham'),
+      spam: () => sources.selected('spam', progress),
+      ham: () => sources.selected('ham', progress),
       now,
       jobs,
       signal: ac.signal,
@@ -343,13 +241,7 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
   }
   if (ac.signal.aborted) throw new SaTrainError('INTERRUPTED', 'interrupted');
 
-  for (const cls of ['spam', 'ham'] as const) {
-    if (result[cls].examined === 0) {
-      const nbad = badSources.filter((b) => b.path.startsWith(`${listings[cls].dir}/`)).length;
-      const why = stats[cls].read === 0 ? (tooBig[cls].size ? `all ${tooBig[cls].size} are over --max-size` : nbad ? `no message found (${nbad} encrypted file(s) skipped as bad)` : 'no message found') : 'none selected by --sample/--max-per-class';
-      throw new SaTrainError('CLASS_EMPTY', `no ${cls} message to learn in ${listings[cls].dir}: ${why}`, { file: listings[cls].dir });
-    }
-  }
+  sources.checkLearned(result);
   const { dump } = result;
   if (dump.nspam < BAYES_MIN_PER_CLASS || dump.nham < BAYES_MIN_PER_CLASS) {
     warn(
@@ -368,20 +260,9 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
     }
   });
   // --- IMAP feedback source (issue 9): only now that the dump is written are the reports moved ---
-  if (feedback) await feedback.moveAfterWrite();
+  await sources.afterWrite();
   // --- end IMAP feedback source ---
 
-  const summarize = (cls: MessageClass): ClassSummary => ({
-    read: stats[cls].read,
-    examined: result[cls].examined,
-    learned: result[cls].learned,
-    skipped: {
-      tooBig: tooBig[cls].size,
-      sampledOut: stats[cls].sampledOut,
-      capped: stats[cls].capped,
-      alreadyLearned: result[cls].examined - result[cls].learned,
-    },
-  });
   const summary: TrainSummary = {
     engine: engineName,
     output,
@@ -390,12 +271,12 @@ export async function train(argv: string[], io: { stdout: NodeJS.WriteStream; st
     nham: dump.nham,
     tokens: dump.tokens,
     jobs,
-    spam: summarize('spam'),
-    ham: summarize('ham'),
-    ignored,
-    badSources,
+    spam: sources.summarize('spam', result.spam),
+    ham: sources.summarize('ham', result.ham),
+    ignored: sources.ignored,
+    badSources: sources.badSources,
     warnings,
-    ...(feedback ? { imap: feedback.summary() } : {}), // issue 9
+    ...(sources.feedback ? { imap: sources.feedback.summary() } : {}), // issue 9
   };
   if (values.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else if (!values.quiet) io.stderr.write(formatSummary(summary));

@@ -7,6 +7,14 @@
 // so this lexer works on the string's code points (a binary string for a byte string) and cuts at the
 // same places; the one byte count (bufferByteLength) is computed as UTF-8. One forward pass; text is
 // held back only at the end of a chunk, as the C code does, so the splitting of text events matches.
+// Here: parse_buf, the tags (parse_start, parse_end), eof and the events; `<!` and `<?` constructs are
+// in declarations.ts.
+import { hctype } from './hctype.js';
+import * as declarations from './declarations.js';
+
+// Module-local constants on purpose, not named imports: see hctype.ts.
+const { isSpace, isNameFirst, isNotSpaceGt, isNotSpaceEqGt, toLower, lowerAscii, LT, GT, SLASH, BANG, QUEST, RBRACK, DQ, SQ } = hctype;
+const { parseDecl, parseProcess, NOT_MARKUP } = declarations;
 
 /**
  * Receiver of lexer events. Strings are code points (binary strings when `utf8`, the buffer's flag,
@@ -33,30 +41,6 @@ export interface RawAttr {
   decode: boolean;
 }
 
-// hctype.h classes: white space is [\t\n\x0B\f\r ] (probed: 0xA0 and 0x85 are not space in 3.81).
-const SPACE = new Uint8Array(256);
-for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) SPACE[c] = 1;
-const isSpace = (c: number): boolean => c < 256 && SPACE[c] === 1;
-const isNameFirst = (c: number): boolean =>
-  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x3a;
-const isNameChar = (c: number): boolean =>
-  isNameFirst(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d;
-const isNotSpaceGt = (c: number): boolean => !isSpace(c) && c !== 0x3e;
-const isNotSpaceEqGt = (c: number): boolean => isNotSpaceGt(c) && c !== 0x3d;
-const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-const toLower = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
-
-const LT = 0x3c;
-const GT = 0x3e;
-const SLASH = 0x2f;
-const BANG = 0x21;
-const QUEST = 0x3f;
-const DASH = 0x2d;
-const LBRACK = 0x5b;
-const RBRACK = 0x5d;
-const DQ = 0x22;
-const SQ = 0x27;
-
 /** Elements whose content is literal text (literal_mode_elem): name -> is_cdata. */
 const LITERAL_MODE = new Map<string, boolean>([
   ['script', true], ['style', true], ['xmp', true], ['iframe', true], ['plaintext', true],
@@ -71,37 +55,22 @@ const MS_CDATA = 3;
 const MS_IGNORE = 4;
 const MS_KEYWORDS = new Map([['include', MS_INCLUDE], ['rcdata', MS_RCDATA], ['cdata', MS_CDATA], ['ignore', MS_IGNORE]]);
 
-/** Not a construct here: parse as text. */
-const NOT_MARKUP = -1;
-
-const RE_UPPER_RUN = /[A-Z]+/g;
-
-/** Perl lc on a byte string (ASCII letters only). */
-function lowerAscii(s: string): string {
-  let upper = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) return upper || /[A-Z]/.test(s) ? s.replace(RE_UPPER_RUN, (m) => m.toLowerCase()) : s;
-    if (c >= 0x41 && c <= 0x5a) upper = true;
-  }
-  return upper ? s.toLowerCase() : s; // pure ASCII: toLowerCase touches A-Z only
-}
-
 const NO_ATTRS: RawAttr[] = [];
 
-export class HtmlTokenizer {
+export class HtmlTokenizer implements declarations.DeclLexer {
   private buf = '';
   private bufUtf8 = false;
   private started = false;
   private literalMode: string | null = null;
   private isCdata = false;
-  private msStack: string[][] = [];
+  // Public for declarations.ts (DeclLexer): msStack, noDashDashCommentEnd, b, end, at(), msUpdate(), report*().
+  msStack: string[][] = [];
   private ms = MS_NONE;
   private pendingEndTag: string | null = null;
-  private noDashDashCommentEnd = false;
+  noDashDashCommentEnd = false;
   // per parse_buf call
-  private b = '';
-  private end = 0;
+  b = '';
+  end = 0;
   private utf8 = false;
 
   constructor(private readonly sink: TokenSink) {}
@@ -196,7 +165,7 @@ export class HtmlTokenizer {
     return n;
   }
 
-  private at(i: number): number {
+  at(i: number): number {
     return i < this.end ? this.b.charCodeAt(i) : 0;
   }
 
@@ -221,16 +190,26 @@ export class HtmlTokenizer {
     this.sink.endTag(name, utf8);
   }
 
-  private reportNone(): void {
+  reportNone(): void {
     this.flushPendingEnd();
   }
 
-  private reportComment(beg: number, end: number): void {
+  reportComment(beg: number, end: number): void {
     if (this.ms === MS_IGNORE || !this.sink.comment) return;
     this.sink.comment(this.b.slice(beg, end), this.utf8);
   }
 
-  private msUpdate(): void {
+  reportDeclaration(beg: number, end: number): void {
+    this.flushPendingEnd();
+    if (this.ms !== MS_IGNORE) this.sink.declaration?.(this.b.slice(beg, end), this.utf8);
+  }
+
+  reportProcess(beg: number, end: number): void {
+    this.flushPendingEnd();
+    if (this.ms !== MS_IGNORE) this.sink.process?.(this.b.slice(beg, end), this.utf8);
+  }
+
+  msUpdate(): void {
     let ms = MS_NONE;
     for (const toks of this.msStack) {
       for (const t of toks) {
@@ -347,8 +326,8 @@ export class HtmlTokenizer {
       let newPos: number;
       if (isNameFirst(c)) newPos = this.parseStart(t);
       else if (c === SLASH) newPos = this.parseEnd(t);
-      else if (c === BANG) newPos = this.parseDecl(t);
-      else if (c === QUEST) newPos = this.parseProcess(t);
+      else if (c === BANG) newPos = parseDecl(this, t);
+      else if (c === QUEST) newPos = parseProcess(this, t);
       else newPos = NOT_MARKUP;
 
       if (newPos !== NOT_MARKUP) {
@@ -375,185 +354,6 @@ export class HtmlTokenizer {
       s++;
     }
     return end;
-  }
-
-  private parseComment(beg: number): number {
-    const end = this.end;
-    let s = beg;
-    if (this.noDashDashCommentEnd) {
-      while (s < end && this.b.charCodeAt(s) !== GT) s++;
-      if (s < end) {
-        s++;
-        this.reportComment(beg - 4, s);
-        return s;
-      }
-      return beg;
-    }
-    for (;;) {
-      while (s < end && this.b.charCodeAt(s) !== DASH) s++;
-      const tokenEnd = s;
-      if (s < end) {
-        s++;
-        if (this.at(s) === DASH) {
-          s++;
-          while (isSpace(this.at(s))) s++;
-          if (this.at(s) === GT) {
-            s++;
-            this.reportComment(beg - 4, s);
-            return s;
-          }
-        }
-        if (s < end) {
-          s = tokenEnd + 1;
-          continue;
-        }
-      }
-      return beg;
-    }
-  }
-
-  private parseMarkedSection(beg: number): number {
-    const end = this.end;
-    let s = beg + 3;
-    const tokens: string[] = [];
-    for (;;) {
-      while (isSpace(this.at(s))) s++;
-      while (isNameFirst(this.at(s))) {
-        const ns = s;
-        s++;
-        while (isNameChar(this.at(s))) s++;
-        const ne = s;
-        while (isSpace(this.at(s))) s++;
-        if (s >= end) return beg;
-        tokens.push(lowerAscii(this.b.slice(ns, ne)));
-      }
-      if (this.at(s) === DASH) {
-        s++;
-        if (this.at(s) !== DASH) return NOT_MARKUP;
-        s++;
-        for (;;) {
-          while (s < end && this.b.charCodeAt(s) !== DASH) s++;
-          if (s >= end) return beg;
-          s++;
-          if (this.at(s) === DASH) {
-            s++;
-            break;
-          }
-        }
-        continue; // FIND_NAMES
-      }
-      break;
-    }
-    if (this.at(s) === LBRACK && s < end) {
-      s++;
-      this.msStack.push(tokens.length ? tokens : ['include']);
-      this.msUpdate();
-      this.reportNone();
-      return s;
-    }
-    return NOT_MARKUP;
-  }
-
-  private parseDecl(beg: number): number {
-    const end = this.end;
-    let s = beg + 2;
-    if (this.at(s) === DASH) {
-      s++;
-      if (s >= end) return beg;
-      if (this.at(s) === DASH) {
-        s++;
-        const tmp = this.parseComment(s);
-        return tmp === s ? beg : tmp;
-      }
-      return this.declFail(beg, s);
-    }
-    if (this.at(s) === LBRACK) {
-      const tmp = this.parseMarkedSection(beg);
-      if (tmp === NOT_MARKUP) return this.declFail(beg, s);
-      return tmp;
-    }
-    if (this.at(s) === GT) {
-      s++;
-      this.reportComment(beg, s);
-      return s;
-    }
-    if (isAlpha(this.at(s))) {
-      const declId = s;
-      s++;
-      while (s < end && isNameChar(this.b.charCodeAt(s))) s++;
-      if (s >= end) return beg;
-      const id = this.b.slice(declId, s).toUpperCase();
-      if (id !== 'DOCTYPE' && id !== 'ENTITY') return this.declFail(beg, s);
-      for (;;) {
-        while (s < end && isSpace(this.b.charCodeAt(s))) s++;
-        if (s >= end) return beg;
-        const c = this.b.charCodeAt(s);
-        if (c === DQ || c === SQ) {
-          s++;
-          while (s < end && this.b.charCodeAt(s) !== c) s++;
-          if (s >= end) return beg;
-          s++;
-        } else if (c === DASH) {
-          s++;
-          if (s >= end) return beg;
-          if (this.b.charCodeAt(s) !== DASH) return this.declFail(beg, s);
-          s++;
-          for (;;) {
-            while (s < end && this.b.charCodeAt(s) !== DASH) s++;
-            if (s >= end) return beg;
-            s++;
-            if (s >= end) return beg;
-            if (this.b.charCodeAt(s) === DASH) {
-              s++;
-              break;
-            }
-          }
-        } else if (c !== GT) {
-          s++;
-          while (s < end && isNotSpaceGt(this.b.charCodeAt(s))) s++;
-          if (s >= end) return beg;
-        } else {
-          break;
-        }
-      }
-      s++;
-      if (this.ms !== MS_IGNORE) {
-        this.flushPendingEnd();
-        this.sink.declaration?.(this.b.slice(beg, s), this.utf8);
-      } else {
-        this.flushPendingEnd();
-      }
-      return s;
-    }
-    return this.declFail(beg, s);
-  }
-
-  /** DECL_FAIL: everything up to the first '>' is a comment. */
-  private declFail(beg: number, from: number): number {
-    const end = this.end;
-    let s = from;
-    while (s < end && this.b.charCodeAt(s) !== GT) s++;
-    if (s < end) {
-      s++;
-      this.reportComment(beg, s);
-      return s;
-    }
-    return beg;
-  }
-
-  private parseProcess(beg: number): number {
-    const end = this.end;
-    let s = beg + 2;
-    while (s < end) {
-      if (this.b.charCodeAt(s) === GT) {
-        s++;
-        this.flushPendingEnd();
-        if (this.ms !== MS_IGNORE) this.sink.process?.(this.b.slice(beg, s), this.utf8);
-        return s;
-      }
-      s++;
-    }
-    return beg;
   }
 
   private parseEnd(beg: number): number {
