@@ -104,3 +104,14 @@ test('differential: _parse_header_addresses against the installed SpamAssassin',
     assert.deepEqual(got, want, JSON.stringify(text));
   });
 });
+
+test('parseHeaderAddresses: long inner runs of blanks and dots take linear time', () => {
+  // s/\s+$// and s/\.+$// (is_fqdn_valid) retried from every character of the run: O(n^2) before
+  for (const v of ['a <' + ' '.repeat(200000) + 'x', 'a@b' + '.'.repeat(200000) + 'x']) {
+    const t0 = performance.now();
+    parseHeaderAddresses(v);
+    assert.ok(performance.now() - t0 < 2000, v.slice(0, 4));
+  }
+  assert.deepEqual(pa('a <b@c.example>  \t\n'), [['a ', 'b@c.example']]); // (what the regex gave)
+  assert.equal(isFqdnValid('a.example...'), true);
+});

@@ -288,3 +288,25 @@ test('renderHtml: one side only (no hidden text, or only hidden text) shares the
   const both = renderHtml({ s: 'a<font color=white>x</font>', chars: false });
   assert.deepEqual([both.visible.s, both.invisible.s, both.all.s], ['a', 'x', 'ax']);
 });
+
+test('cutBaseFile: what the BASE_FILE substitution gives (generated strings), in linear time', async () => {
+  const { BASE_FILE, cutBaseFile } = await import('../src/mail/html/uris.js');
+  const { rng } = await import('./helpers/rng.js');
+  const pieces = ['http://', 'HTTP:', 'ftp:/', 'a', 'bc', 'def', 'ghij', '/', '//', '.', '..', '\n', 'x.htm', '.html', '.c', ' ', ':'];
+  const r = rng(9);
+  let found = 0;
+  for (let i = 0; i < 30000; i++) {
+    let s = ['', 'http://a/', 'HTTP://x.y/', 'ftp:/b/', 'f:c/'][Math.floor(r() * 5)]!;
+    const n = Math.floor(r() * 12);
+    for (let k = 0; k < n; k++) s += pieces[Math.floor(r() * pieces.length)]!;
+    const m = BASE_FILE.exec(s);
+    assert.equal(cutBaseFile(s), m === null ? null : m[1]! + s.slice(m[0].length), JSON.stringify(s));
+    if (m) found++;
+  }
+  assert.ok(found > 1000);
+  // a long path without an extension: the regex rescans it from every character (minutes for 8 KiB x 60)
+  const s = 'http://a.example/' + 'a'.repeat(200000) + '/x.htm';
+  const t0 = performance.now();
+  assert.equal(cutBaseFile(s), 'http://a.example/' + 'a'.repeat(200000) + '/');
+  assert.ok(performance.now() - t0 < 2000);
+});

@@ -404,3 +404,22 @@ test('fixtures agree with the installed SpamAssassin (tools/probes/received-line
     assert.equal(got.qms ?? null, row['qms_env_from']);
   });
 });
+
+test('cleanEnvfrom: the substitutions of Received.pm (generated values), in linear time', async () => {
+  const { cleanEnvfrom } = await import('../src/mail/received/ignore.js');
+  const { rng } = await import('./helpers/rng.js');
+  const reference = (v: string): string =>
+    v.replace(/^[\t\n\x0B\f\r ]*<*/, '').replace(/>*[\t\n\x0B\f\r ]*$/, '').replace(/[\t\n\x0B\f\r \0#[\]()<>|]/g, '!');
+  const pieces = ['<', '>', ' ', '\t', '\n', 'a', '@', '#', '>>', '  '];
+  const r = rng(17);
+  for (let i = 0; i < 20000; i++) {
+    let v = '';
+    const n = Math.floor(r() * 12);
+    for (let k = 0; k < n; k++) v += pieces[Math.floor(r() * pieces.length)]!;
+    assert.equal(cleanEnvfrom(v), reference(v), JSON.stringify(v));
+  }
+  const v = '<a' + '>'.repeat(100000) + ' '.repeat(100000) + 'x>';
+  const t0 = performance.now();
+  cleanEnvfrom(v);
+  assert.ok(performance.now() - t0 < 2000);
+});

@@ -164,3 +164,30 @@ test('fast path: corpus lines and headers tokenize as the regex port does', asyn
   }
   assert.ok(lines > 1000);
 });
+
+test('tokenizeLine (character strings): a long inner run of trimmed characters takes linear time', () => {
+  // s/[-'".,]+$// retried from every '-' of the run: O(n^2) before
+  const s = '\u00e9' + '-'.repeat(200000) + 'x-';
+  const t0 = performance.now();
+  const toks = tokenizeLine({ s, chars: true }, '', 2);
+  assert.ok(performance.now() - t0 < 2000);
+  assert.deepEqual(toks, tokenizeLine({ s: '\u00e9' + '-'.repeat(200000) + 'x', chars: true }, '', 2));
+  // (what the regexes gave)
+  assert.deepEqual(tokenizeLine({ s: "\u00e9--'a.,b\"x\".,", chars: true }, '', 1), ['\u00e9abx', '\u00e9--\'a.,b"x']);
+});
+
+test('tokenizeMessage: an address header whose XS fallback repeats the value per comma is read once per piece', () => {
+  // ",,,," gives one address per comma, each with the whole value as its phrase: 64 MiB of text per
+  // 8 KiB header, tokenized in seconds before
+  const v = ','.repeat(8000);
+  const headers = ['From: ' + v + ' x\n', 'To: ' + v + '\n', 'Cc: a, b, ' + v + '\n'];
+  const t0 = performance.now();
+  const r = tokenizeMessage({ visible: [], invisible: [], uris: [], headers, metadata: {} });
+  assert.ok(performance.now() - t0 < 2000);
+  // the 10000 header-token cap is reached within *Ad: the tokenizing stops after it, as before (when the
+  // list also held 14004 more duplicates)
+  assert.deepEqual([...new Set(r.header)], ['H*Ad:N*x', 'H*Ad:N*a', 'H*Ad:N*b']);
+  // a repeated piece within a value keeps its duplicates while the header cap is not reached
+  const small = tokenizeMessage({ visible: [], invisible: [], uris: [], headers: ['To: ,,, x\n'], metadata: {} });
+  assert.deepEqual(small.header, [...Array(4).fill('H*Ad:N*x'), ...Array(4).fill('HTo:N*x')]);
+});

@@ -61,3 +61,11 @@ test('base64: strict path through Node for at most two final "="; more take the 
   assert.equal(base64Decode('Zm9v=m9v'), 'foo\x02oo');
   assert.equal(base64Decode('QUJDQ==='), 'ABC'); // "Q===": a quad whose second letter is '=' ends decoding
 });
+test('base64: a long inner run of "=" on the lenient path takes linear time', () => {
+  // s/=+$// retried from every '=' of the run: O(n^2) before
+  const s = 'QUJD' + '='.repeat(300000) + 'QQ==!';
+  const t0 = performance.now();
+  const out = base64Decode(s);
+  assert.ok(performance.now() - t0 < 2000);
+  assert.equal(out.slice(0, 3), 'ABC');
+});

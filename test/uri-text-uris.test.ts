@@ -109,3 +109,15 @@ test('eachTbirdMatch: same matches as the plain loop on corpus lines', async (t)
   }
   assert.ok(lines > 100);
 });
+
+test('findTextUris: a long run of trailing punctuation inside a URI takes linear time', () => {
+  // s/[-~!@#^&*()_+=:;'?,.]*$// retried from every character of the run: O(n^2) per line before
+  const line = 'http://a.example.com/' + '!'.repeat(2000) + 'x!\n';
+  const t0 = performance.now();
+  let uris: string[] = [];
+  for (let i = 0; i < 300; i++) uris = findTextUris([line]);
+  assert.ok(performance.now() - t0 < 2000);
+  assert.deepEqual(uris, ['http://a.example.com/' + '!'.repeat(2000) + 'x']);
+  // (what the regex gave)
+  assert.deepEqual(findTextUris(['mail a@b.example.com%20%20 now\n']), ['mailto:a@b.example.com%20%20']);
+});

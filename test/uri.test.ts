@@ -105,3 +105,59 @@ test('fixed expectations (no SpamAssassin needed)', () => {
   assert.deepEqual(getUriList(['http://nodomain.invalidtld/\n'], []), []);
   assert.ok(getUriList([], [b('/relative')]).some((u) => u.s === '/relative'));
 });
+
+// ---- linear-time replacements of regexes that backtrack O(n^2) on long runs
+
+test('mailInAngles: group 1 of MAIL_IN_ANGLES (generated strings)', async () => {
+  const { mailInAngles, MAIL_IN_ANGLES } = await import('../src/mail/uri/canonicalize.js');
+  const { rng } = await import('./helpers/rng.js');
+  const pieces = ['<', '>', '@', '?', '&', 'a', 'b', 'mailto:', '\n', ' ', '<<', '>>', '@@'];
+  const r = rng(5);
+  let found = 0;
+  for (let i = 0; i < 30000; i++) {
+    let s = '';
+    const n = Math.floor(r() * 16);
+    for (let k = 0; k < n; k++) s += pieces[Math.floor(r() * pieces.length)]!;
+    const m = MAIL_IN_ANGLES.exec(s);
+    assert.equal(mailInAngles(s), m === null ? null : m[1]!, JSON.stringify(s));
+    if (m) found++;
+  }
+  assert.ok(found > 1000);
+});
+
+test('mayMatchMailAfterSp: false only where MAIL_AFTER_SP cannot match (generated strings)', async () => {
+  const { mayMatchMailAfterSp, MAIL_AFTER_SP } = await import('../src/mail/uri/canonicalize.js');
+  const { rng } = await import('./helpers/rng.js');
+  const pieces = ['mailto:', '%20', '%2', '@', '?', '&', '%', 'a', '\n'];
+  const r = rng(23);
+  let matched = 0;
+  for (let i = 0; i < 30000; i++) {
+    let s = '';
+    const n = Math.floor(r() * 10);
+    for (let k = 0; k < n; k++) s += pieces[Math.floor(r() * pieces.length)]!;
+    const m = MAIL_AFTER_SP.test(s);
+    if (m) matched++;
+    if (!mayMatchMailAfterSp(s)) assert.equal(m, false, JSON.stringify(s));
+  }
+  assert.ok(matched > 1000);
+});
+
+test('uriListCanonicalize: long runs in mailto and host parts take linear time', () => {
+  const cases = [
+    'mailto:' + '<'.repeat(100000), // MAIL_IN_ANGLES rescanned from every '<'
+    'mailto:a@' + '<'.repeat(50000) + 'x>' + '<'.repeat(50000),
+    'mailto:' + '%20'.repeat(30000) + 'x', // MAIL_AFTER_SP backed off one "%20" at a time
+    'http://a' + '-'.repeat(100000) + 'a-/', // s/[^0-9A-Za-z]+$// on the host
+    'http://a' + '.'.repeat(100000) + 'a./', // s/\.+$// in is_fqdn_valid
+  ];
+  for (const s of cases) {
+    const t0 = performance.now();
+    uriListCanonicalize([{ s, chars: false }]);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 2000, `${s.slice(0, 12)}: ${ms.toFixed(0)} ms`);
+  }
+  // the results are the regexes' ones
+  assert.deepEqual(uriListCanonicalize([{ s: 'mailto:x<<a@b>c>', chars: false }]).map((u) => u.s), ['mailto:x<<a@b>c>', 'mailto:a@b']);
+  assert.deepEqual(uriListCanonicalize([{ s: 'mailto:%20%20a@b?c', chars: false }]).map((u) => u.s), ['mailto:%20%20a@b?c', 'mailto:%20%20a@b', 'mailto:a@b']);
+  assert.deepEqual(uriListCanonicalize([{ s: 'http://a--b.-/', chars: false }]).map((u) => u.s), ['http://a--b.-/', 'http://a--b/']);
+});

@@ -7,7 +7,7 @@ import {
   IGNORED_HDRS_LINE_RE,
   MARK_PRESENCE_ONLY_HDRS_RE,
 } from '../data/bayes-header-tables.js';
-import { preChewAddrHeader, preChewContentType, preChewMessageId, preChewReceived } from './prechew.js';
+import { preChewAddrHeaderPieces, preChewContentType, preChewMessageId, preChewReceived } from './prechew.js';
 
 const RECEIVED_LINE = /^Received:/i;
 const NON_WS = /[^\t\n\x0B\f\r ]/;
@@ -86,10 +86,23 @@ function metadataLine(metadata: Record<string, string>, k: string): string {
  * the 10000 header-token cap is reached).
  */
 export function tokenizeHeaders(headers: readonly string[], metadata: Record<string, string>): Map<string, string> {
-  const parsed = new Map<string, string>();
-  const add = (key: string, val: string): void => {
+  const out = new Map<string, string>();
+  for (const [k, pieces] of tokenizeHeaderPieces(headers, metadata)) out.set(k, pieces.join(' '));
+  return out;
+}
+
+/**
+ * tokenizeHeaders with each value as pieces whose join(' ') is the value (one piece per header, or the
+ * preChewAddrHeaderPieces of an address header): the tokenizer reads a piece repeated within a value
+ * once (see tokenize.ts).
+ */
+export function tokenizeHeaderPieces(headers: readonly string[], metadata: Record<string, string>): Map<string, string[]> {
+  const parsed = new Map<string, string[]>();
+  // `val + ' ' + next` for each further header of a key
+  const add = (key: string, val: readonly string[]): void => {
     const prev = parsed.get(key);
-    parsed.set(key, prev === undefined ? val : prev + ' ' + val);
+    if (prev === undefined) parsed.set(key, val.slice());
+    else for (let i = 0; i < val.length; i++) prev.push(val[i]!);
   };
 
   const hdrs: string[] = [];
@@ -125,20 +138,24 @@ export function tokenizeHeaders(headers: readonly string[], metadata: Record<str
     // the name tests end in (?=\n?$)
     const exact = hdr.endsWith('\n') ? hdr.slice(0, -1) : hdr;
     const tests = NAME_TESTS.get(exact === hdr ? lc : lc.slice(0, -1)) ?? 0;
+    let pieces: string[] | undefined;
     if (tests & IS_MSGID) val = preChewMessageId(val);
-    else if (tests & IS_ADDR) val = preChewAddrHeader(val);
-    else if (hdr === 'Received') val = preChewReceived(val);
+    else if (tests & IS_ADDR) {
+      pieces = preChewAddrHeaderPieces(val);
+      if (pieces.length === 0) pieces.push(''); // the value '' (still joined with ' ' to the next one)
+    } else if (hdr === 'Received') val = preChewReceived(val);
     else if (hdr === 'Content-Type') val = preChewContentType(val);
     else if (hdr === 'MIME-Version') val = val.replace(MIME_VERSION_10, '');
     else if (MARK_PRESENCE_ONLY_HDRS_RE.test(hdr)) val = '1';
     else if (RELAYS_HDRS.has(exact)) val = val.replace(RELAY_KEYS_G, ' ');
 
-    if (tests & ALIAS_MI) add('*MI', val);
-    if (tests & ALIAS_AD) add('*Ad', val);
-    if (tests & ALIAS_UA) add('*UA', val);
+    pieces ??= [val];
+    if (tests & ALIAS_MI) add('*MI', pieces);
+    if (tests & ALIAS_AD) add('*Ad', pieces);
+    if (tests & ALIAS_UA) add('*UA', pieces);
 
     if (tests & MAY_COMPRESS) hdr = HEADER_NAME_COMPRESSION.get(hdr) ?? hdr;
-    add(hdr, val);
+    add(hdr, pieces);
   }
   return parsed;
 }

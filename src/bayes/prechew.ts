@@ -117,10 +117,32 @@ function perlSplitWs(s: string): string[] {
 
 /** _pre_chew_addr_header: N*<phrase word> and the _tokenize_mail_addrs tokens of each address. */
 export function preChewAddrHeader(val: string): string {
-  const toks: string[] = [];
+  return preChewAddrHeaderPieces(val).join(' ');
+}
+
+/**
+ * preChewAddrHeader as pieces whose join(' ') is its result: one piece per phrase ("N*w1 N*w2 ...") and
+ * one per address token. A phrase repeated across addresses gives the very same piece string: the
+ * Email::Address::XS fallback hands the whole header value as the phrase of every empty entry, so
+ * ",,,,..." gives as many copies of the value as it has commas (8192 of 8192 bytes), which the
+ * tokenizer then reads once (tokenize.ts memoizes pieces) instead of as one string of 64 MiB.
+ * Empty when the result is ''.
+ */
+export function preChewAddrHeaderPieces(val: string): string[] {
+  const pieces: string[] = [];
+  let phrases: Map<string, string> | undefined;
   for (const a of parseHeaderAddresses(val)) {
-    if (a.phrase !== undefined) for (const w of perlSplitWs(a.phrase)) toks.push('N*' + w);
-    if (a.address !== undefined) for (const t of tokenizeMailAddrs(a.address)) toks.push(t);
+    if (a.phrase !== undefined) {
+      phrases ??= new Map();
+      let p = phrases.get(a.phrase);
+      if (p === undefined) {
+        p = perlSplitWs(a.phrase).map((w) => 'N*' + w).join(' ');
+        phrases.set(a.phrase, p);
+      }
+      // '' only for a phrase without words (perlSplitWs drops trailing empty fields): no token, no separator
+      if (p !== '') pieces.push(p);
+    }
+    if (a.address !== undefined) for (const t of tokenizeMailAddrs(a.address)) pieces.push(t);
   }
-  return toks.join(' ');
+  return pieces;
 }

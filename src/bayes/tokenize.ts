@@ -8,7 +8,7 @@
 import type { PerlStr } from '../mail/perlstr.js';
 import { BAYES_STOPWORDS } from '../data/bayes-stopwords.js';
 import { eachSuffix, tokenizeMailAddrs } from './prechew.js';
-import { RELAY_PREFIXES, tokenizeHeaders } from './headers.js';
+import { RELAY_PREFIXES, tokenizeHeaderPieces } from './headers.js';
 
 /** bayes_max_token_length default (Plugin/Bayes.pm MAX_TOKEN_LENGTH; not overridden by the stock config). */
 export const MAX_TOKEN_LENGTH = 15;
@@ -49,8 +49,6 @@ const SPLIT_RE_B = new RegExp(`[${S_BYTES}]+`);
 const SPLIT_RE_C = new RegExp(`[${S_CHARS}]+`);
 
 // ---- step 6.
-const TRIM_LEAD_RE = /^[-'".,]+/;
-const TRIM_TAIL_RE = /[-'".,]+$/;
 const DOT_ALPHA_RE = /[^]\.[A-Za-z]/;
 const TWO_CONT_RE = /[\x80-\xBF]{2}/;
 const UTF8_SEQ_RE = /(?:[\xE0-\xEF]|[\xF0-\xF4][\x80-\xBF])[\x80-\xBF]{2}/g;
@@ -79,6 +77,18 @@ function lcChars(s: string): string {
 function isStopword(token: string): boolean {
   for (const { re } of BAYES_STOPWORDS) if (re.test(token)) return true;
   return false;
+}
+
+/**
+ * s/^[-'".,]+//; s/[-'".,]+$// (loops: the second regex retries from every character of a long inner
+ * run, O(n^2)).
+ */
+function trimToken(token: string): string {
+  let a = 0;
+  let e = token.length;
+  while (a < e && isTrimByte(token.charCodeAt(a))) a++;
+  while (e > a && isTrimByte(token.charCodeAt(e - 1))) e--;
+  return a === 0 && e === token.length ? token : token.slice(a, e);
 }
 
 /** Step 1 of _tokenize_line. */
@@ -133,7 +143,7 @@ function tokenizeLineRegexInto(s: string, isChars: boolean, prefix: string, regi
 
   for (let token of s.split(isChars ? SPLIT_RE_C : SPLIT_RE_B)) {
     if (token === '') continue; // awk mode: no empty leading field; no empty fields at all
-    token = token.replace(TRIM_LEAD_RE, '').replace(TRIM_TAIL_RE, '');
+    token = trimToken(token);
     const len = token.length;
     if (len < 3) continue;
     if (isStopword(token)) continue;
@@ -355,12 +365,41 @@ export function tokenizeMessage(input: BayesInput): RegionTokens {
   const header: string[] = [];
   const relay: string[] = [];
   let n = 0;
-  for (const [prefix, value] of tokenizeHeaders(input.headers, input.metadata)) {
+  for (const [prefix, pieces] of tokenizeHeaderPieces(input.headers, input.metadata)) {
     const dest = RELAY_PREFIXES.has(prefix) ? relay : header;
-    const before = dest.length;
-    tokenizeLineInto(value, 'H' + prefix + ':', 0, dest);
-    n += dest.length - before;
+    n += tokenizePiecesInto(pieces, 'H' + prefix + ':', dest, HEADER_TOKEN_CAP - n);
     if (n >= HEADER_TOKEN_CAP) break;
   }
   return { header, relay, body, invisible, uri };
+}
+
+/**
+ * tokenizeLine(pieces.join(' '), prefix, 0) appended to `out`; returns the number of tokens that call
+ * returns. Header tokenizing works on each \s-separated field on its own (no step crosses a space, and
+ * title case is not applied in region 0), so the join's tokens are the pieces' tokens in order, and a
+ * piece seen before in this value gives the same tokens again without being read again. Once `budget`
+ * tokens are reached the caller stops after this value, and duplicates of tokens already emitted change
+ * neither the token set nor that outcome: they are counted but not appended.
+ */
+function tokenizePiecesInto(pieces: readonly string[], prefix: string, out: string[], budget: number): number {
+  if (pieces.length === 1) {
+    const before = out.length;
+    tokenizeLineInto(pieces[0]!, prefix, 0, out);
+    return out.length - before;
+  }
+  const seen = new Map<string, string[]>();
+  let n = 0;
+  for (const piece of pieces) {
+    let toks = seen.get(piece);
+    if (toks === undefined) {
+      toks = [];
+      tokenizeLineInto(piece, prefix, 0, toks);
+      seen.set(piece, toks);
+      for (const t of toks) out.push(t);
+    } else if (n < budget) {
+      for (const t of toks) out.push(t);
+    }
+    n += toks.length;
+  }
+  return n;
 }

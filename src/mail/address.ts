@@ -23,10 +23,21 @@ const ANGLE_MAILRE_G = new RegExp(`<(${mailre()})>`, 'g');
 const COMMENT_G = new RegExp(`\\(${atomic('(?:[^()\\\\]+|\\\\[^])*')}\\)`, 'g');
 // (?:"(|(?:[^"\\]++|\\.)*+)"|([^"]++)) with /s
 const PHRASE_PART_G = new RegExp(`(?:"(?<q>${atomic('(?:[^"\\\\]+|\\\\[^])*')})"|(?<n>[^"]+))`, 'g');
-const TRAILING_WS = /[\t\n\x0B\f\r ]+$/;
 const GROUP_RE = /^[^"()<>]+:[\t\n\x0B\f\r ]*(?:;[^]*)?/;
 const NON_WS = /[^\t\n\x0B\f\r ]/;
 const CUT_ADDR = /^(([^@]*)@([^@]*))[^\n]*/;
+
+/** Perl \s on a byte: [\t\n\x0B\f\r ]. */
+function isPerlSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** `s` without its trailing run of the character `c` (s/c+$//, without the regex's O(n^2) on inner runs). */
+function trimTrailing(s: string, c: number): string {
+  let e = s.length;
+  while (e > 0 && s.charCodeAt(e - 1) === c) e--;
+  return e === s.length ? s : s.slice(0, e);
+}
 
 /** _valid_parsed_address */
 export function validParsedAddress(a: string | undefined): boolean {
@@ -48,7 +59,7 @@ export function idnToAscii(s: string): string {
 
 /** Util.pm is_fqdn_valid($host, 1) for a byte string. */
 export function isFqdnValid(host: string): boolean {
-  const h = host.replace(/[A-Z]+/g, (m) => m.toLowerCase()).replace(/\.+$/, '');
+  const h = trimTrailing(host.replace(/[A-Z]+/g, (m) => m.toLowerCase()), 0x2e); // s/\.+$//
   if (h.length > 253) return false;
   const labels = h.split('.');
   while (labels.length > 0 && labels[labels.length - 1] === '') labels.pop(); // Perl split drops trailing ''
@@ -71,7 +82,10 @@ function cutAddress(address: string): { address: string; user?: string; host?: s
 
 /** _parse_header_addresses: the internal relaxed parser. */
 export function parseHeaderAddressesInternal(input: string): ParsedAddress[] {
-  let s = input.replace(TRAILING_WS, '');
+  // s/\s+$// (a loop: the regex retries from every blank of a long inner run, O(n^2))
+  let e = input.length;
+  while (e > 0 && isPerlSpace(input.charCodeAt(e - 1))) e--;
+  let s = e === input.length ? input : input.slice(0, e);
   if (s.includes('\\\\')) s = s.split('\\\\').join('');
   s = s.replace(GROUP_RE, '');
   if (!NON_WS.test(s)) return [];

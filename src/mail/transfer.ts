@@ -17,7 +17,6 @@ const QP_SOFT_BREAK = /=\r?\n/g;
 const B64_CLEAN = /^(?:[A-Za-z0-9+/=]{2,}={0,2})$/;
 const EQ_ALL = /=/g;
 const B64_NON_ALPHABET = /[^A-Za-z0-9+/=]+/g;
-const B64_TRAILING_PAD = /=+$/;
 
 /** Hex digit value of a character code, -1 if not [0-9A-Fa-f]. */
 function hexDigit(c: number): number {
@@ -98,7 +97,11 @@ function decodeBase64Xs(s: string): string {
  * trailing letter dropped if the length is 1 mod 4, partial final group decoded to 1 or 2 bytes.
  */
 function decodeBase64Lenient(s: string): string {
-  let t = s.replace(B64_NON_ALPHABET, '').replace(B64_TRAILING_PAD, '');
+  let t = s.replace(B64_NON_ALPHABET, '');
+  // s/=+$// as a loop (the regex retries from every '=' of a long inner run: O(n^2))
+  let e = t.length;
+  while (e > 0 && t.charCodeAt(e - 1) === 0x3d) e--;
+  if (e < t.length) t = t.slice(0, e);
   if (t.length % 4 === 1) t = t.slice(0, -1);
   const out = Buffer.alloc(Math.floor((t.length * 3) / 4));
   let o = 0;

@@ -69,8 +69,45 @@ function buildRes(chars: boolean) {
 const res = (p: PerlStr) => reFor(p.chars);
 
 const BASE_ABS = /^(?:https?|ftp):\/{0,2}/i;
-// s@^([a-z]+:/{0,2}[^/]+/.*?)[^/\.]+\.[^/\.]{2,4}$@$1@i ('.' does not match "\n")
-const BASE_FILE = /^([a-z]+:\/{0,2}[^/]+\/[^\n]*?)[^/.]+\.[^/.]{2,4}(?=\n?$)/i;
+// s@^([a-z]+:/{0,2}[^/]+/.*?)[^/\.]+\.[^/\.]{2,4}$@$1@i ('.' does not match "\n"): the reference of
+// cutBaseFile, which computes the same in linear time.
+export const BASE_FILE = /^([a-z]+:\/{0,2}[^/]+\/[^\n]*?)[^/.]+\.[^/.]{2,4}(?=\n?$)/i;
+/** BASE_FILE's start, which can match in one way only. */
+const BASE_FILE_PREFIX = /^[a-z]+:\/{0,2}[^/]+\//i;
+
+/**
+ * `s` with BASE_FILE's match replaced by its group 1, or null if it does not match. After the prefix,
+ * the lazy `.*?` tries each start y in order; from y, [^/.]+ runs to the first '/' or '.' (z), which
+ * must be a '.' with the file's extension, 2 to 4 [^/.] to the end (or a final "\n"), after it. Every
+ * y before that z fails or succeeds alike, so the scan goes on from z + 1 (the regex rescans from each
+ * y: O(n^2) on a long path without an extension).
+ */
+export function cutBaseFile(s: string): string | null {
+  const m = BASE_FILE_PREFIX.exec(s);
+  if (m === null) return null;
+  const n = s.length;
+  let y = m[0].length;
+  while (y < n) {
+    let z = y;
+    let newline = false; // a "\n" in [y, z): the lazy .*? cannot pass it
+    for (; z < n; z++) {
+      const c = s.charCodeAt(z);
+      if (c === 0x2f || c === 0x2e) break;
+      if (c === 0x0a) newline = true;
+    }
+    if (z === n) return null;
+    if (z > y && s.charCodeAt(z) === 0x2e) {
+      let r = z + 1;
+      while (r < n && r < z + 5 && s.charCodeAt(r) !== 0x2f && s.charCodeAt(r) !== 0x2e) r++;
+      for (let e = r; e >= z + 3; e--) {
+        if (e === n || (e === n - 1 && s.charCodeAt(e) === 0x0a)) return s.slice(0, y) + s.slice(e);
+      }
+    }
+    if (newline) return null;
+    y = z + 1;
+  }
+  return null;
+}
 
 /** The attributes html_uri reads, per tag it handles. */
 export const URI_ATTRS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
@@ -135,8 +172,8 @@ export function htmlUri(st: UriState, tag: string, attr: Attrs, namesChars: bool
       let uri = canonUri(h);
       pushUri(st, uri);
       if (BASE_ABS.test(uri.s)) {
-        const m = BASE_FILE.exec(uri.s);
-        if (m) uri = { s: m[1]! + uri.s.slice(m[0].length), chars: uri.chars };
+        const cut = cutBaseFile(uri.s);
+        if (cut !== null) uri = { s: cut, chars: uri.chars };
         if (!/\/\n?$/.test(uri.s)) uri = { s: uri.s + '/', chars: uri.chars };
         st.baseHref = uri;
       }

@@ -70,10 +70,18 @@ const HELO_GUESS = re`^(\S+)[^-A-Za-z0-9\.]`;
 
 /** Envelope-from cleanup of the `enough:` block, also applied to qmail-scanner's saved envfrom. */
 export function cleanEnvfrom(v: string): string {
-  return v
-    .replace(/^[\t\n\x0B\f\r ]*<*/, '')
-    .replace(/>*[\t\n\x0B\f\r ]*$/, '')
-    .replace(/[\t\n\x0B\f\r \0#[\]()<>|]/g, '!');
+  const s = v.replace(/^[\t\n\x0B\f\r ]*<*/, '');
+  // s/>*\s*$// as a loop (the regex retries from every '>' or blank of a long inner run: O(n^2)): the
+  // leftmost start of a '>'* \s* suffix takes all trailing blanks, then all '>' before them
+  let e = s.length;
+  while (e > 0 && isPerlSpace(s.charCodeAt(e - 1))) e--;
+  while (e > 0 && s.charCodeAt(e - 1) === 0x3e) e--;
+  return s.slice(0, e).replace(/[\t\n\x0B\f\r \0#[\]()<>|]/g, '!');
+}
+
+/** Perl \s on a byte: [\t\n\x0B\f\r ]. */
+function isPerlSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
 export function ignoreRules(s: string, f: Fields, ctx: ParseContext): Outcome {

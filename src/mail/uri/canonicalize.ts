@@ -69,8 +69,9 @@ const MAILTO = /^mailto:/i;
 const MAIL_SHAPED = /^[^:]*@/;
 const MAIL_BEFORE_Q = /^([^@]+@[^?]+)\?/;
 const MAIL_BEFORE_AMP = /^([^@]+@[^?&]+)&/;
-const MAIL_AFTER_SP = /^(?:mailto:)?(?:%20)*([^@]+@[^?&%]+)/;
-const MAIL_IN_ANGLES = /^[^?&]*<([^@>]+@[^>]+)>/;
+export const MAIL_AFTER_SP = /^(?:mailto:)?(?:%20)*([^@]+@[^?&%]+)/;
+/** The reference of mailInAngles (which is linear). */
+export const MAIL_IN_ANGLES = /^[^?&]*<([^@>]+@[^>]+)>/;
 const BACKSLASH_G = /\\/g;
 const HTTP_SLASHES = /^(https?:)\/{0,2}/i;
 const PCT_ESCAPE = /%[0-9a-fA-F]{2}/;
@@ -84,7 +85,6 @@ const CTL = /[\x00-\x20]/;
 // eslint-disable-next-line no-control-regex
 const CTL_G = /[\x00-\x20]/g;
 const AUTH_PREFIX = /^[^@]+@/;
-const TRAILING_NON_ALNUM = /[^0-9A-Za-z]+$/;
 const HEX_HOST = /^0x[0-9a-f]+$/i;
 const HEX_HOST_LOW = /^0x[0-9a-f]*?([0-9a-f]{1,8})$/i;
 const DEC_HOST = /^[0-9]+$/;
@@ -120,12 +120,57 @@ function hasTwoSlashesAfterHttp(s: string): boolean {
 }
 const HTTP_PREFIX = /^https?:/i;
 
-/** The last character is [0-9A-Za-z] (so s/[^0-9A-Za-z]+$// changes nothing). */
-function endsAlnum(s: string): boolean {
-  if (s.length === 0) return true;
-  const c = s.charCodeAt(s.length - 1);
+function isAlnum(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
+
+/** s/[^0-9A-Za-z]+$// as a loop (the regex retries from every character of a long inner run: O(n^2)). */
+function trimTrailingNonAlnum(s: string): string {
+  let e = s.length;
+  while (e > 0 && !isAlnum(s.charCodeAt(e - 1))) e--;
+  return e === s.length ? s : s.slice(0, e);
+}
+
+/**
+ * False when MAIL_AFTER_SP, /^(?:mailto:)?(?:%20)*([^@]+@[^?&%]+)/, cannot match: every match has the
+ * first '@' of the string (its prefix holds none) followed by a character other than '?', '&', '%'.
+ * Without this test a long "mailto:%20%20..." with no such '@' costs O(n^2): [^@]+ runs to the end
+ * again for every number of "%20" the regex backs off to. With it, the regex's first try (or the next,
+ * when the prefix reaches the '@') succeeds.
+ */
+export function mayMatchMailAfterSp(s: string): boolean {
+  const at = s.indexOf('@');
+  if (at < 0 || at + 1 >= s.length) return false;
+  const c = s.charCodeAt(at + 1);
+  return c !== 0x3f && c !== 0x26 && c !== 0x25;
+}
+
+/**
+ * Group 1 of MAIL_IN_ANGLES, /^[^?&]*<([^@>]+@[^>]+)>/, or null, in linear time. The greedy [^?&]* tries
+ * the '<' before the first '?' or '&' from the last one back; from a '<' at i the match is forced:
+ * [^@>]+ runs to the first '@' or '>' (it must be an '@', not at i + 1), then [^>]+ to the first '>'
+ * (not right after the '@'). The regex rescans that far for every '<': O(n^2) on "<<<<...".
+ */
+export function mailInAngles(s: string): string | null {
+  let stop = s.length; // the first '?' or '&'
+  for (let i = 0; i < stop; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x3f || c === 0x26) stop = i;
+  }
+  let atOrGt = -1; // the first '@' or '>' after i (-1: none)
+  let gt = -1; // the first '>' after i
+  for (let i = s.length - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i);
+    if (c === 0x3c && i < stop && atOrGt >= i + 2 && s.charCodeAt(atOrGt) === 0x40) {
+      // no '>' between i and the '@', so the first '>' after the '@' is the first after i
+      if (gt >= atOrGt + 2) return s.slice(i + 1, gt);
+    }
+    if (c === 0x40 || c === 0x3e) atOrGt = i;
+    if (c === 0x3e) gt = i;
+  }
+  return null;
+}
+
 const WORD_BYTE = /[A-Za-z0-9_]/;
 const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
 
@@ -166,12 +211,12 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
       if (m) nuris.push(mk(m[1]!));
       m = MAIL_BEFORE_AMP.exec(nuri);
       if (m) nuris.push(mk(m[1]!));
-      if (nuri.includes('%20')) {
+      if (nuri.includes('%20') && mayMatchMailAfterSp(nuri)) {
         m = MAIL_AFTER_SP.exec(nuri);
         if (m) nuris.push(mk('mailto:' + m[1]!));
       }
-      m = MAIL_IN_ANGLES.exec(nuri);
-      if (m) nuris.push(mk('mailto:' + m[1]!));
+      const angled = mailInAngles(nuri);
+      if (angled !== null) nuris.push(mk('mailto:' + angled));
       continue;
     }
 
@@ -233,7 +278,7 @@ export function uriListCanonicalize(input: readonly PerlStr[]): PerlStr[] {
       nuris.push(mk(proto + host + rest));
     }
 
-    const trimmed = endsAlnum(host) ? host : host.replace(TRAILING_NON_ALNUM, '');
+    const trimmed = trimTrailingNonAlnum(host);
     if (trimmed !== host) {
       host = trimmed;
       nuris.push(mk(proto + host + rest));

@@ -29,13 +29,15 @@ function toAsciiHost(host: PerlStr | string, isAscii: boolean): string {
 }
 
 const LABEL_RE = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
-const TRAILING_DOTS = /\.+$/;
 
 /** Util.pm is_fqdn_valid(host, is_ascii). `host` as a byte string or a PerlStr. */
 export function isFqdnValid(host: PerlStr | string, isAscii: boolean): boolean {
   let h = toAsciiHost(host, isAscii);
-  // Perl `\z`: only the very end
-  if (h.charCodeAt(h.length - 1) === 0x2e) h = h.replace(TRAILING_DOTS, '');
+  // s/\.+\z// (Perl `\z`: only the very end), as a loop: the regex retries from every dot of a long
+  // inner run, O(n^2)
+  let e = h.length;
+  while (e > 0 && h.charCodeAt(e - 1) === 0x2e) e--;
+  if (e < h.length) h = h.slice(0, e);
   if (h.length > MAX_FQDN_LENGTH) return false;
   // Perl split drops trailing empty fields
   const labels = h.split('.');

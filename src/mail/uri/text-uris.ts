@@ -117,9 +117,23 @@ export interface TextUri {
   uri: string;
 }
 
-const TRAILING_PUNCT = /[-~!@#^&*()_+=:;'?,.]*$/;
-/** The characters of TRAILING_PUNCT: it only changes a string that ends in one. */
+/** s/[-~!@#^&*()_+=:;'?,.]*$//: the characters trimmed from the end of a URI. */
 const TRAILING_PUNCT_CHARS = "-~!@#^&*()_+=:;'?,.";
+
+/** `s` without its trailing run of TRAILING_PUNCT_CHARS (a loop: the regex is O(n^2) on inner runs). */
+function trimTrailingPunct(s: string): string {
+  let e = s.length;
+  while (e > 0 && TRAILING_PUNCT_CHARS.includes(s.charAt(e - 1))) e--;
+  return e === s.length ? s : s.slice(0, e);
+}
+
+/** s/(?:%20)+$//: `s` without its trailing "%20"s. */
+function trimTrailingPct20(s: string): string {
+  let e = s.length;
+  while (e >= 3 && s.startsWith('%20', e - 3)) e -= 3;
+  return e === s.length ? s : s.slice(0, e);
+}
+
 const CLOSE_PAREN = /^([^(]*)\)[^\n]*$/;
 
 /**
@@ -139,8 +153,7 @@ function processMatch(m: TbirdMatch, seen: Set<string>, out: string[]): void {
   const schost = m[4];
   const rawtype = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
   if (rawuri.includes(')')) rawuri = rawuri.replace(CLOSE_PAREN, '$1');
-  const last = rawuri.charAt(rawuri.length - 1);
-  if (last !== '' && TRAILING_PUNCT_CHARS.includes(last)) rawuri = rawuri.replace(TRAILING_PUNCT, '');
+  rawuri = trimTrailingPunct(rawuri);
   if (seen.has(rawuri)) return;
   seen.add(rawuri);
   if (rawtype === 'mail' && !rawuri.includes('@')) return;
@@ -170,7 +183,7 @@ function processMatch(m: TbirdMatch, seen: Set<string>, out: string[]): void {
     if (/%[0-9a-f]{2}/i.test(uri)) uri = urlEncode(uri);
     const hm = /@([^?&>]*)/.exec(uri);
     if (!hm) return;
-    const host = hm[1]!.replace(/(?:%20)+$/, '');
+    const host = trimTrailingPct20(hm[1]!);
     if (!isDomainValid(host, false)) return;
   }
   out.push(uri);
