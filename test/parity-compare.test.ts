@@ -169,3 +169,25 @@ test('compareDumps: a dump not starting with the db_version line is not identica
   assert.equal(c.firstLineOk, false);
   assert.equal(c.identical, false);
 });
+
+test('a difference in a region SpamAssassin capped is labelled as hash-order dependent, and still counted', () => {
+  const sa = { ...side({ tokens: { uri: ['UD:a4.gov', 'a4.gov'], body: ['x'] } }), capped: ['uri'] };
+  const nat = side({ tokens: { uri: ['UD:a0.gov', 'a0.gov'], body: ['x'] } });
+  const c = compareMessage(ref(0), sa, nat);
+  assert.equal(c.identical, false);
+  assert.deepEqual(c.cappedDiffs, ['uri']);
+  const agg = new ParityAggregator();
+  agg.add(c);
+  // an uncapped difference is not labelled
+  const c2 = compareMessage(ref(1), side({ tokens: { body: ['x'] } }), side({ tokens: { body: ['y'] } }));
+  assert.deepEqual(c2.cappedDiffs, []);
+  agg.add(c2);
+  const r = agg.result();
+  assert.equal(r.differing, 2);
+  assert.equal(r.differingOnlyCapped, 1);
+  assert.equal(reportIsClean(r), false);
+  const text = formatReport(r);
+  assert.match(text, /1 differ only in regions SpamAssassin capped/);
+  assert.match(text, /uri: 2 SA-only, 2 native-only \(capped in SpamAssassin/);
+  assert.match(text, /body: 1 SA-only, 1 native-only\n/);
+});

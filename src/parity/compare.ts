@@ -11,6 +11,12 @@ export interface MessageSide {
   hdrMsgid: string | null;
   date: number;
   tokens: TokenRegions;
+  /**
+   * SA side: regions whose tokenize cap was reached. Plugin/Bayes.pm walks the URIs (get_uri_list: keys
+   * of a hash) and the headers (each %hdrs) in Perl hash order, which changes from run to run, and stops
+   * at the cap: which tokens make it in then differs between sa-learn runs, so no fixed order matches.
+   */
+  capped?: readonly string[];
 }
 
 export interface MessageRef {
@@ -34,6 +40,8 @@ export interface MessageComparison {
   regions: Partial<Record<Region, RegionDiff>>;
   /** Regions compared and found identical. */
   identicalRegions: Region[];
+  /** Differing regions that SA capped (its token set there depends on Perl's hash order). */
+  cappedDiffs: Region[];
   msgidAgree: boolean;
   hdrMsgidAgree: boolean;
   dateAgree: boolean;
@@ -96,6 +104,8 @@ export function compareMessage(ref: MessageRef, sa: MessageSide, nat: MessageSid
     if (d.saOnlyCount === 0 && d.nativeOnlyCount === 0) identicalRegions.push(r);
     else out[r] = d;
   }
+  const capped = sa.capped ?? [];
+  const cappedDiffs = (Object.keys(out) as Region[]).filter((r) => capped.includes(r));
   let identical = saAll.size === natAll.size;
   if (identical) for (const t of saAll) if (!natAll.has(t)) { identical = false; break; }
 
@@ -106,6 +116,7 @@ export function compareMessage(ref: MessageRef, sa: MessageSide, nat: MessageSid
     identical,
     regions: out,
     identicalRegions,
+    cappedDiffs,
     msgidAgree: sa.msgid === nat.msgid,
     hdrMsgidAgree: sa.hdrMsgid === nat.hdrMsgid,
     dateAgree: sa.date === nat.date || bothNow,
@@ -144,6 +155,8 @@ export interface ParityReport {
   diffs: MessageComparison[];
   /** Differing messages in total. */
   differing: number;
+  /** Of those, messages whose only differences are token regions SA capped (hash-order dependent). */
+  differingOnlyCapped: number;
   /** Tokens missing on the native side / extra on it, summed over messages, per region. */
   saOnlyTotal: Partial<Record<Region, number>>;
   nativeOnlyTotal: Partial<Record<Region, number>>;
@@ -170,6 +183,7 @@ export class ParityAggregator {
       problems: [],
       diffs: [],
       differing: 0,
+      differingOnlyCapped: 0,
       saOnlyTotal: zero(),
       nativeOnlyTotal: zero(),
     };
@@ -190,6 +204,8 @@ export class ParityAggregator {
     if (fullyAgrees(c)) r.fullyAgree++;
     else {
       r.differing++;
+      const onlyCapped = c.msgidAgree && c.hdrMsgidAgree && c.dateAgree && c.cappedDiffs.length === Object.keys(c.regions).length;
+      if (onlyCapped) r.differingOnlyCapped++;
       if (r.diffs.length < this.keepDiffs) r.diffs.push(c);
     }
   }
@@ -250,6 +266,10 @@ export function formatReport(r: ParityReport): string {
   line('Message-Id agrees', r.hdrMsgidAgree);
   line('date agrees', r.dateAgree);
   line('fully agree', r.fullyAgree);
+  if (r.differingOnlyCapped) {
+    lines.push(`  of the others, ${r.differingOnlyCapped} differ only in regions SpamAssassin capped: its token set there`);
+    lines.push('  depends on Perl hash order and changes between sa-learn runs (see --show)');
+  }
 
   for (const p of r.problems.slice(0, 20)) {
     lines.push(`! ${p.side} ${p.ref.file} @${p.ref.offset} (#${p.ref.i}): ${printable(p.error)}`);
@@ -265,7 +285,8 @@ export function formatReport(r: ParityReport): string {
     }
     if (!c.dateAgree) lines.push(`  date    sa ${c.sa.date}  native ${c.native.date}`);
     for (const [reg, d] of Object.entries(c.regions) as [Region, RegionDiff][]) {
-      lines.push(`  ${reg}: ${d.saOnlyCount} SA-only, ${d.nativeOnlyCount} native-only`);
+      const note = c.cappedDiffs.includes(reg) ? ' (capped in SpamAssassin: hash order decides which tokens made the cap)' : '';
+      lines.push(`  ${reg}: ${d.saOnlyCount} SA-only, ${d.nativeOnlyCount} native-only${note}`);
       if (d.saOnly.length) lines.push(`    SA-only:     ${d.saOnly.map(printable).join('  ')}${d.saOnlyCount > d.saOnly.length ? '  ...' : ''}`);
       if (d.nativeOnly.length) lines.push(`    native-only: ${d.nativeOnly.map(printable).join('  ')}${d.nativeOnlyCount > d.nativeOnly.length ? '  ...' : ''}`);
     }
