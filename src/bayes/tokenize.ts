@@ -374,6 +374,14 @@ export function tokenizeMessage(input: BayesInput): RegionTokens {
 }
 
 /**
+ * Up to this many bytes a header value's pieces are joined and tokenized in one call, as Perl does (the
+ * usual case: one call is cheaper than one per address token). Longer joins go piece by piece, each
+ * distinct piece read once: an address header of commas pre-chews to its whole value once per comma
+ * (up to 64 MiB from an 8 KiB header).
+ */
+const PIECES_JOIN_MAX_BYTES = 64 * 1024;
+
+/**
  * tokenizeLine(pieces.join(' '), prefix, 0) appended to `out`; returns the number of tokens that call
  * returns. Header tokenizing works on each \s-separated field on its own (no step crosses a space, and
  * title case is not applied in region 0), so the join's tokens are the pieces' tokens in order, and a
@@ -382,9 +390,11 @@ export function tokenizeMessage(input: BayesInput): RegionTokens {
  * neither the token set nor that outcome: they are counted but not appended.
  */
 function tokenizePiecesInto(pieces: readonly string[], prefix: string, out: string[], budget: number): number {
-  if (pieces.length === 1) {
+  let joined = pieces.length - 1;
+  for (let i = 0; i < pieces.length && joined <= PIECES_JOIN_MAX_BYTES; i++) joined += pieces[i]!.length;
+  if (joined <= PIECES_JOIN_MAX_BYTES) {
     const before = out.length;
-    tokenizeLineInto(pieces[0]!, prefix, 0, out);
+    tokenizeLineInto(pieces.length === 1 ? pieces[0]! : pieces.join(' '), prefix, 0, out);
     return out.length - before;
   }
   const seen = new Map<string, string[]>();
